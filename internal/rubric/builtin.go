@@ -102,10 +102,13 @@ func (c *fileExists) Run(ctx context.Context, env *Env) (Result, error) {
 	return Pass(), nil
 }
 
-// fileEquals: {path, content}
+// fileEquals: {path, content} or {path, expectation}. With expectation, the
+// expected content is the string member of that name in the case's
+// expectations, so each case can expect its own content.
 type fileEquals struct {
-	Path    string  `json:"path"`
-	Content *string `json:"content"`
+	Path        string  `json:"path"`
+	Content     *string `json:"content"`
+	Expectation string  `json:"expectation"`
 }
 
 func newFileEquals(params json.RawMessage) (Check, error) {
@@ -116,8 +119,8 @@ func newFileEquals(params json.RawMessage) (Check, error) {
 	if err := validateRelPath(c.Path); err != nil {
 		return nil, err
 	}
-	if c.Content == nil {
-		return nil, fmt.Errorf("missing parameter content")
+	if (c.Content == nil) == (c.Expectation == "") {
+		return nil, fmt.Errorf("give exactly one of the parameters content and expectation")
 	}
 	return &c, nil
 }
@@ -133,10 +136,29 @@ func (c *fileEquals) Run(ctx context.Context, env *Env) (Result, error) {
 	if !found {
 		return failDetail("%s does not exist", c.Path), nil
 	}
-	if !bytes.Equal(data, []byte(*c.Content)) {
+	want, err := c.expected(env)
+	if err != nil {
+		return Result{}, err
+	}
+	if !bytes.Equal(data, []byte(want)) {
 		return failDetail("%s differs from the expected content", c.Path), nil
 	}
 	return Pass(), nil
+}
+
+func (c *fileEquals) expected(env *Env) (string, error) {
+	if c.Content != nil {
+		return *c.Content, nil
+	}
+	var exp map[string]any
+	if err := json.Unmarshal(env.Expectations, &exp); err != nil || exp == nil {
+		return "", fmt.Errorf("case expectations are not an object with member %q", c.Expectation)
+	}
+	s, ok := exp[c.Expectation].(string)
+	if !ok {
+		return "", fmt.Errorf("case expectations have no string member %q", c.Expectation)
+	}
+	return s, nil
 }
 
 // fileMatches: {path, pattern}; pattern is an RE2 regular expression.

@@ -1,0 +1,133 @@
+package sut
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+)
+
+// LaunchCommand is the hidden argument that turns the codegenie binary into
+// the launcher: "codegenie __launch [--cpu=N] [--nofile=N] [--fsize=N]
+// [--nproc=N] -- ARGV...". The launcher applies the limits to itself, then
+// runs a builtin SUT in process or replaces itself with ARGV.
+const LaunchCommand = "__launch"
+
+// MaybeLaunch runs the launcher and exits when args (os.Args[1:]) start with
+// LaunchCommand; otherwise it returns at once. Call it first in main, and in
+// TestMain of tests that start SUTs through the test binary.
+func MaybeLaunch(args []string, builtins []Builtin) {
+	if len(args) == 0 || args[0] != LaunchCommand {
+		return
+	}
+	os.Exit(launch(args[1:], builtins, os.Stdout, os.Stderr))
+}
+
+func launch(args []string, builtins []Builtin, stdout, stderr io.Writer) int {
+	sep := -1
+	for i, a := range args {
+		if a == "--" {
+			sep = i
+			break
+		}
+	}
+	if sep < 0 || sep == len(args)-1 {
+		fmt.Fprintln(stderr, "codegenie launcher: usage: __launch [limits] -- ARGV...")
+		return 126
+	}
+	if err := applyLimits(args[:sep]); err != nil {
+		fmt.Fprintf(stderr, "codegenie launcher: %v\n", err)
+		return 126
+	}
+	argv := args[sep+1:]
+
+	if name, ok := strings.CutPrefix(argv[0], BuiltinPrefix); ok {
+		return runBuiltin(name, builtins, stdout, stderr)
+	}
+	path, err := exec.LookPath(argv[0])
+	if err != nil {
+		fmt.Fprintf(stderr, "codegenie launcher: %v\n", err)
+		return 127
+	}
+	err = syscall.Exec(path, argv, os.Environ())
+	fmt.Fprintf(stderr, "codegenie launcher: exec %q: %v\n", path, err)
+	return 126
+}
+
+func applyLimits(flags []string) error {
+	for _, f := range flags {
+		name, value, ok := strings.Cut(strings.TrimPrefix(f, "--"), "=")
+		if !ok || !strings.HasPrefix(f, "--") {
+			return fmt.Errorf("invalid limit %q", f)
+		}
+		v, err := strconv.ParseUint(value, 10, 64)
+		if err != nil {
+			return fmt.Errorf("invalid limit %q: %w", f, err)
+		}
+		var resource int
+		switch name {
+		case "cpu":
+			resource = unix.RLIMIT_CPU
+		case "nofile":
+			resource = unix.RLIMIT_NOFILE
+		case "fsize":
+			resource = unix.RLIMIT_FSIZE
+		case "nproc":
+			resource = unix.RLIMIT_NPROC
+		default:
+			return fmt.Errorf("unknown limit %q", name)
+		}
+		lim := unix.Rlimit{Cur: v, Max: v}
+		var cur unix.Rlimit
+		if err := unix.Getrlimit(resource, &cur); err == nil && cur.Max < v {
+			// Never raise a hard limit the harness itself runs under.
+			lim = unix.Rlimit{Cur: cur.Max, Max: cur.Max}
+		}
+		if err := unix.Setrlimit(resource, &lim); err != nil {
+			return fmt.Errorf("set limit %s=%d: %w", name, v, err)
+		}
+	}
+	return nil
+}
+
+func runBuiltin(name string, builtins []Builtin, stdout, stderr io.Writer) int {
+	var b *Builtin
+	for i := range builtins {
+		if builtins[i].Name == name {
+			b = &builtins[i]
+		}
+	}
+	if b == nil {
+		fmt.Fprintf(stderr, "codegenie launcher: unknown builtin SUT %q\n", name)
+		return 127
+	}
+	task, err := ReadTask()
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", name, err)
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+	if err := b.Run(ctx, task, stdout, stderr); err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", name, err)
+		return 1
+	}
+	return 0
+}
+
+// FindBuiltin returns the builtin named name, or false.
+func FindBuiltin(builtins []Builtin, name string) (Builtin, bool) {
+	for _, b := range builtins {
+		if b.Name == name {
+			return b, true
+		}
+	}
+	return Builtin{}, false
+}
