@@ -1,0 +1,508 @@
+package audit
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/zeebo/blake3"
+)
+
+// VerifyResultSchemaVersion is the schema_version of Result.
+const VerifyResultSchemaVersion = "codegenie.eval.verify_result/v1"
+
+// Problem kinds, stable identifiers for machine readers of Result.
+const (
+	// KindContentHashMismatch: content_hash is not the hash of the record's content.
+	KindContentHashMismatch = "content_hash_mismatch"
+	// KindChainHeadMismatch: chain_head is not the hash of record_number, prev_hash and content_hash.
+	KindChainHeadMismatch = "chain_head_mismatch"
+	// KindPrevHashMismatch: prev_hash is not the chain_head of the previous record (zeros for record 1).
+	KindPrevHashMismatch = "prev_hash_mismatch"
+	// KindGap: no file has a record number between 1 and the highest one.
+	KindGap = "gap"
+	// KindDuplicateRecordNumber: two files have the same record_number.
+	KindDuplicateRecordNumber = "duplicate_record_number"
+	// KindFileNameMismatch: the file name is not the one of its record_number.
+	KindFileNameMismatch = "file_name_mismatch"
+	// KindInvalidJSON: the file breaks the strict JSON rules of a record.
+	KindInvalidJSON = "invalid_json"
+	// KindInvalidChainMember: a chain member is missing or has the wrong form.
+	KindInvalidChainMember = "invalid_chain_member"
+	// KindFileTooLarge: the file is larger than MaxRecordSize.
+	KindFileTooLarge = "file_too_large"
+	// KindUnreadableFile: the file could not be opened or read.
+	KindUnreadableFile = "unreadable_file"
+	// KindForeignFile: a file or directory in runs/ that is not a record.
+	KindForeignFile = "foreign_file"
+	// KindInterruptedSeal: a temporary file left by an interrupted Seal. It does
+	// not make a chain fail, and the next Seal removes it.
+	KindInterruptedSeal = "interrupted_seal"
+	// KindHeadMismatch: the chain head is not VerifyOptions.ExpectHead.
+	KindHeadMismatch = "head_mismatch"
+	// KindLengthMismatch: the chain length is not VerifyOptions.ExpectLength.
+	KindLengthMismatch = "length_mismatch"
+)
+
+// VerifyOptions are the facts about the chain kept outside it, which let Verify
+// detect what the chain alone cannot show: deleted newest records, and a
+// rewrite of the whole chain.
+type VerifyOptions struct {
+	// ExpectHead is the chain_head that the newest record must have, as 64
+	// lowercase hex digits. Empty means unset.
+	ExpectHead string
+	// ExpectLength is the number of records the chain must have. 0 means unset.
+	ExpectLength int64
+}
+
+// Result is the outcome of Verify, printed by `verify --json`. A sample:
+//
+//	{"head":"9f2c…","length":3,"ok":false,"problems":[{"expected":"41d7…",
+//	 "found":"0b3e…","kind":"content_hash_mismatch","message":"…",
+//	 "path":".codegenie/eval/runs/00000002.json"}],
+//	 "schema_version":"codegenie.eval.verify_result/v1"}
+//
+// Readers ignore members they do not know. Adding, removing, renaming or
+// retyping a member, or a kind, is a shape change; an incompatible one raises
+// the /v1 of VerifyResultSchemaVersion. Fields are in the order of their JSON
+// names so that the encoding has sorted keys.
+type Result struct {
+	// Head is the chain_head of the record with the highest record number, or
+	// empty when there is none or its chain_head is malformed.
+	Head string `json:"head"`
+	// Length is the highest record number found: the number of records when
+	// the chain is OK.
+	Length int64 `json:"length"`
+	// OK reports whether the chain verified: it is true when Problems holds
+	// nothing but problems of kind KindInterruptedSeal.
+	OK bool `json:"ok"`
+	// Problems lists every problem found, sorted by path, with the chain-wide
+	// kinds KindHeadMismatch and KindLengthMismatch last. Never nil.
+	Problems []Problem `json:"problems"`
+	// SchemaVersion is VerifyResultSchemaVersion.
+	SchemaVersion string `json:"schema_version"`
+}
+
+// Problem is one finding of Verify.
+type Problem struct {
+	// Expected is the value the chain requires, for example the hash computed
+	// from the record's content.
+	Expected string `json:"expected"`
+	// Found is the value in the file, or what was found instead.
+	Found string `json:"found"`
+	// Kind is one of the Kind constants.
+	Kind string `json:"kind"`
+	// Message describes the problem in a sentence.
+	Message string `json:"message"`
+	// Path is the file concerned: runsDir joined with a file name. For a gap it
+	// is the first missing file, and for the chain-wide kinds it is runsDir.
+	Path string `json:"path"`
+}
+
+// String formats the problem on one line for text output.
+func (p Problem) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %s: %s", p.Path, p.Kind, p.Message)
+	if p.Expected != "" || p.Found != "" {
+		fmt.Fprintf(&b, " (expected %s, found %s)", orNone(p.Expected), orNone(p.Found))
+	}
+	return b.String()
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "nothing"
+	}
+	return s
+}
+
+// sealTempPrefix and sealTempSuffix frame the names of Seal's temporary files.
+const (
+	sealTempPrefix = ".seal-"
+	sealTempSuffix = ".tmp"
+)
+
+// Verify checks the chain of records in runsDir and returns every problem it
+// finds. For each file it checks that the name matches record_number, that the
+// JSON follows the strict rules, that content_hash and chain_head recompute
+// and that prev_hash is the chain_head of the previous record (zeros for
+// record 1). Over the directory it checks that numbering starts at 1 without
+// gap or duplicate and that nothing but records sits there.
+//
+// Verify opens files read-only and never writes, so it can run while Seal
+// appends. It returns an error only when opts is invalid or runsDir cannot be
+// read; the error wraps fs.ErrNotExist when runsDir does not exist. Files are
+// checked in parallel, up to GOMAXPROCS at a time.
+//
+// NOTE: a chain that verifies proves only that its records are linked. Without
+// opts, it cannot show that the newest records were deleted, nor that someone
+// who can write the files rewrote the whole chain.
+func Verify(runsDir string, opts VerifyOptions) (*Result, error) {
+	if opts.ExpectHead != "" && !isHash(opts.ExpectHead) {
+		return nil, fmt.Errorf("verify chain: expected head %s is not 64 lowercase hex digits", quoteKey([]byte(opts.ExpectHead)))
+	}
+	if opts.ExpectLength < 0 {
+		return nil, fmt.Errorf("verify chain: expected length %d is negative", opts.ExpectLength)
+	}
+	entries, err := os.ReadDir(runsDir)
+	if err != nil {
+		return nil, fmt.Errorf("verify chain: %w", err)
+	}
+
+	var problems []Problem
+	var files []recordFile
+	for _, entry := range entries {
+		path := filepath.Join(runsDir, entry.Name())
+		if p, ok := classifyEntry(path, entry); !ok {
+			problems = append(problems, p)
+			continue
+		}
+		number, _ := parseRecordFileName(entry.Name())
+		files = append(files, recordFile{name: entry.Name(), path: path, nameNumber: number})
+	}
+
+	checkFiles(files)
+	for i := range files {
+		problems = append(problems, files[i].problems...)
+	}
+	chain := linkRecords(runsDir, files)
+	problems = append(problems, chain.problems...)
+	slices.SortStableFunc(problems, func(a, b Problem) int { return cmp.Compare(a.Path, b.Path) })
+
+	res := &Result{
+		SchemaVersion: VerifyResultSchemaVersion,
+		Head:          chain.head,
+		Length:        chain.length,
+		Problems:      problems,
+	}
+	res.Problems = append(res.Problems, checkExpectations(runsDir, opts, chain)...)
+	if res.Problems == nil {
+		res.Problems = []Problem{}
+	}
+	res.OK = !slices.ContainsFunc(res.Problems, func(p Problem) bool { return p.Kind != KindInterruptedSeal })
+	return res, nil
+}
+
+// classifyEntry reports whether a directory entry is to be checked as a
+// record, and otherwise returns the problem it is.
+func classifyEntry(path string, entry os.DirEntry) (Problem, bool) {
+	name := entry.Name()
+	switch {
+	case strings.HasPrefix(name, sealTempPrefix) && strings.HasSuffix(name, sealTempSuffix) && entry.Type().IsRegular():
+		return Problem{
+			Kind:    KindInterruptedSeal,
+			Path:    path,
+			Found:   name,
+			Message: "temporary file left by an interrupted seal; the records are not affected and the next seal removes it",
+		}, false
+	case !entry.Type().IsRegular():
+		return Problem{
+			Kind:     KindForeignFile,
+			Path:     path,
+			Expected: "only regular record files",
+			Found:    fmt.Sprintf("%s (%s)", name, fileTypeName(entry.Type())),
+			Message:  "runs directory contains an entry that is not a regular file",
+		}, false
+	}
+	if _, ok := parseRecordFileName(name); !ok {
+		return Problem{
+			Kind:     KindForeignFile,
+			Path:     path,
+			Expected: "only record files named like 00000001.json",
+			Found:    name,
+			Message:  "runs directory contains a file that is not a record",
+		}, false
+	}
+	return Problem{}, true
+}
+
+func fileTypeName(mode os.FileMode) string {
+	switch {
+	case mode.IsDir():
+		return "directory"
+	case mode&os.ModeSymlink != 0:
+		return "symbolic link"
+	default:
+		return "special file"
+	}
+}
+
+// recordFile is a file named like a record and what checking it found.
+type recordFile struct {
+	name       string
+	path       string
+	nameNumber int64 // the number in the file name
+
+	// parsed reports whether the file passed the strict JSON rules.
+	parsed bool
+	// number is record_number, or 0 when it is missing or malformed.
+	number int64
+	// prevHash and chainHead are the stored values, or empty when malformed.
+	prevHash, chainHead string
+	problems            []Problem
+}
+
+// checkFiles checks each file on its own, in parallel.
+func checkFiles(files []recordFile) {
+	workers := min(runtime.GOMAXPROCS(0), len(files))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			var buf, out []byte
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(files) {
+					return
+				}
+				buf, out = checkFile(&files[i], buf, out)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// checkFile reads and checks one record file on its own. buf and out are
+// scratch buffers, returned for reuse.
+func checkFile(f *recordFile, buf, out []byte) ([]byte, []byte) {
+	data, err := readRecordFile(f.path, buf)
+	if err != nil {
+		kind, expected := KindUnreadableFile, "a readable file"
+		if errors.Is(err, errFileTooLarge) {
+			kind, expected = KindFileTooLarge, fmt.Sprintf("at most %d bytes", MaxRecordSize)
+		}
+		f.problems = append(f.problems, Problem{
+			Kind: kind, Path: f.path, Expected: expected, Found: err.Error(),
+			Message: "record file cannot be read",
+		})
+		return data, out
+	}
+	pr, err := parseRecord(data, out)
+	if err != nil {
+		f.problems = append(f.problems, Problem{
+			Kind: KindInvalidJSON, Path: f.path, Expected: "a JSON object that follows the strict record rules",
+			Found: err.Error(), Message: "record file is not valid record JSON",
+		})
+		return data, out
+	}
+	f.parsed = true
+	checkChainMembers(f, &pr)
+	return data, pr.canonical
+}
+
+// checkChainMembers checks the form of the chain members of a parsed record,
+// recomputes content_hash and chain_head, and checks the file name.
+func checkChainMembers(f *recordFile, pr *parsedRecord) {
+	invalid := func(member, expected string, err error) {
+		f.problems = append(f.problems, Problem{
+			Kind: KindInvalidChainMember, Path: f.path, Expected: expected,
+			Found: string(pr.members[memberIndex([]byte(member))]), Message: err.Error(),
+		})
+	}
+
+	number, numberErr := pr.recordNumber()
+	if numberErr != nil {
+		invalid("record_number", "a positive integer", numberErr)
+	}
+	prevHash, prevErr := pr.hashMember(memberPrevHash)
+	if prevErr != nil {
+		invalid("prev_hash", "64 lowercase hex digits", prevErr)
+	}
+
+	computedContent := blake3.Sum256(pr.canonical)
+	contentHash, contentErr := pr.hashMember(memberContentHash)
+	switch {
+	case contentErr != nil:
+		invalid("content_hash", hashHex(computedContent)+" (the hash of the content)", contentErr)
+	case contentHash != hashHex(computedContent):
+		f.problems = append(f.problems, Problem{
+			Kind: KindContentHashMismatch, Path: f.path,
+			Expected: hashHex(computedContent), Found: contentHash,
+			Message: "content_hash is not the hash of the record's content: the content or content_hash changed after sealing",
+		})
+	}
+
+	chainHeadValue, headErr := pr.hashMember(memberChainHead)
+	if numberErr == nil && prevErr == nil && contentErr == nil {
+		prev, _ := parseHash(prevHash)
+		content, _ := parseHash(contentHash)
+		computed := hashHex(chainHead(number, prev, content))
+		switch {
+		case headErr != nil:
+			invalid("chain_head", computed+" (the hash of the chain members)", headErr)
+		case chainHeadValue != computed:
+			f.problems = append(f.problems, Problem{
+				Kind: KindChainHeadMismatch, Path: f.path, Expected: computed, Found: chainHeadValue,
+				Message: "chain_head is not the hash of record_number, prev_hash and content_hash",
+			})
+		}
+	} else if headErr != nil {
+		invalid("chain_head", "64 lowercase hex digits", headErr)
+	}
+
+	if numberErr == nil && f.name != recordFileName(number) {
+		f.problems = append(f.problems, Problem{
+			Kind: KindFileNameMismatch, Path: f.path, Expected: recordFileName(number), Found: f.name,
+			Message: fmt.Sprintf("file name does not match record_number %d", number),
+		})
+	}
+
+	f.number = number
+	if prevErr == nil {
+		f.prevHash = prevHash
+	}
+	if headErr == nil {
+		f.chainHead = chainHeadValue
+	}
+}
+
+// chainSummary is what linking the records found.
+type chainSummary struct {
+	problems []Problem
+	length   int64
+	head     string
+	// heads maps each stored chain_head to its record number, for explaining
+	// a head mismatch.
+	heads map[string]int64
+}
+
+// linkRecords checks numbering and links across files. A record's place in
+// the chain is its record_number. A file whose record_number cannot be read
+// takes the place of the number in its name, so that its damage is not
+// reported a second time as a gap.
+func linkRecords(runsDir string, files []recordFile) chainSummary {
+	summary := chainSummary{heads: make(map[string]int64)}
+	byNumber := make(map[int64][]*recordFile)
+	occupied := make(map[int64]bool)
+	for i := range files {
+		f := &files[i]
+		switch {
+		case f.number > 0:
+			byNumber[f.number] = append(byNumber[f.number], f)
+			occupied[f.number] = true
+		case f.nameNumber > 0:
+			occupied[f.nameNumber] = true
+		}
+	}
+	numbers := make([]int64, 0, len(occupied))
+	for n := range occupied {
+		numbers = append(numbers, n)
+	}
+	slices.Sort(numbers)
+
+	// Gaps, reported once per run of missing numbers.
+	previous := int64(0)
+	for _, n := range numbers {
+		if n > previous+1 {
+			summary.problems = append(summary.problems, gapProblem(runsDir, previous+1, n-1))
+		}
+		previous = n
+	}
+
+	chosen := make(map[int64]*recordFile, len(byNumber))
+	for n, candidates := range byNumber {
+		chosen[n] = chooseRecord(n, candidates)
+		for _, f := range candidates {
+			if f == chosen[n] {
+				continue
+			}
+			summary.problems = append(summary.problems, Problem{
+				Kind: KindDuplicateRecordNumber, Path: f.path,
+				Expected: "a record_number that no other file has", Found: fmt.Sprint(n),
+				Message: fmt.Sprintf("record_number %d is also in %s", n, chosen[n].path),
+			})
+		}
+		if h := chosen[n].chainHead; h != "" {
+			summary.heads[h] = n
+		}
+	}
+
+	for _, n := range numbers {
+		f := chosen[n]
+		if f == nil || f.prevHash == "" {
+			continue
+		}
+		expected, source := GenesisPrevHash, "record 1 must have 64 zeros as prev_hash"
+		if n > 1 {
+			previous := chosen[n-1]
+			if previous == nil || previous.chainHead == "" {
+				continue // the gap or the damage is reported already
+			}
+			expected = previous.chainHead
+			source = fmt.Sprintf("prev_hash is not the chain_head of record %d in %s", n-1, previous.path)
+		}
+		if f.prevHash != expected {
+			summary.problems = append(summary.problems, Problem{
+				Kind: KindPrevHashMismatch, Path: f.path, Expected: expected, Found: f.prevHash,
+				Message: source,
+			})
+		}
+	}
+
+	if len(numbers) > 0 {
+		summary.length = numbers[len(numbers)-1]
+		if f := chosen[summary.length]; f != nil {
+			summary.head = f.chainHead
+		}
+	}
+	return summary
+}
+
+// chooseRecord picks, among files with the same record_number, the one that
+// takes part in the chain: the one named after the number, else the first.
+func chooseRecord(n int64, candidates []*recordFile) *recordFile {
+	for _, f := range candidates {
+		if f.name == recordFileName(n) {
+			return f
+		}
+	}
+	return candidates[0]
+}
+
+func gapProblem(runsDir string, first, last int64) Problem {
+	p := Problem{
+		Kind:  KindGap,
+		Path:  filepath.Join(runsDir, recordFileName(first)),
+		Found: "no file",
+	}
+	if first == last {
+		p.Expected = fmt.Sprintf("record %d", first)
+		p.Message = fmt.Sprintf("record %d is missing", first)
+	} else {
+		p.Expected = fmt.Sprintf("records %d to %d", first, last)
+		p.Message = fmt.Sprintf("records %d to %d are missing", first, last)
+	}
+	return p
+}
+
+// checkExpectations compares the chain with the head and length kept elsewhere.
+func checkExpectations(runsDir string, opts VerifyOptions, chain chainSummary) []Problem {
+	var problems []Problem
+	if opts.ExpectHead != "" && opts.ExpectHead != chain.head {
+		message := "chain head is not the expected one, and no record has the expected chain_head: the records that had it were deleted or rewritten"
+		if n, ok := chain.heads[opts.ExpectHead]; ok {
+			message = fmt.Sprintf("chain head is not the expected one, which is the chain_head of record %d: records %d to %d were sealed after the expected head was taken", n, n+1, chain.length)
+		}
+		problems = append(problems, Problem{
+			Kind: KindHeadMismatch, Path: runsDir, Expected: opts.ExpectHead, Found: chain.head, Message: message,
+		})
+	}
+	if opts.ExpectLength != 0 && opts.ExpectLength != chain.length {
+		message := fmt.Sprintf("chain has %d records, not the expected %d", chain.length, opts.ExpectLength)
+		if chain.length < opts.ExpectLength {
+			message += ": the newest records were deleted"
+		}
+		problems = append(problems, Problem{
+			Kind: KindLengthMismatch, Path: runsDir,
+			Expected: fmt.Sprint(opts.ExpectLength), Found: fmt.Sprint(chain.length), Message: message,
+		})
+	}
+	return problems
+}
