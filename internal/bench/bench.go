@@ -328,20 +328,38 @@ func decodeYAMLFile(path string, v any) error {
 	return nil
 }
 
-var yamlLine = regexp.MustCompile(`line (\d+)`)
+var (
+	yamlLine         = regexp.MustCompile(`^(?:yaml: )?line (\d+): `)
+	yamlUnknownField = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
+)
 
-// yamlError turns a yaml.v3 error into a ParseError with the first line
-// number the parser gives.
+// yamlError turns a yaml.v3 error into a ParseError with the line number of
+// the first problem, in plain words: "unknown key" rather than the Go type
+// the parser names.
 func yamlError(path string, err error) error {
-	msg := err.Error()
+	msgs := []string{err.Error()}
 	var te *yaml.TypeError
 	if errors.As(err, &te) && len(te.Errors) > 0 {
-		msg = strings.Join(te.Errors, "; ")
+		msgs = te.Errors
 	}
-	msg = strings.TrimPrefix(msg, "yaml: ")
 	line := 0
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		fmt.Sscan(m[1], &line)
+	for i, msg := range msgs {
+		if m := yamlLine.FindStringSubmatch(msg); m != nil {
+			n := 0
+			fmt.Sscan(m[1], &n)
+			if line == 0 {
+				line = n
+			}
+			msg = msg[len(m[0]):]
+			if i > 0 {
+				msg = fmt.Sprintf("line %d: %s", n, msg)
+			}
+		}
+		msg = strings.TrimPrefix(msg, "yaml: ")
+		if m := yamlUnknownField.FindStringSubmatch(msg); m != nil {
+			msg = fmt.Sprintf("unknown key %q: remove it or check its spelling", m[1])
+		}
+		msgs[i] = msg
 	}
-	return &ParseError{File: path, Line: line, Err: errors.New(msg)}
+	return &ParseError{File: path, Line: line, Err: errors.New(strings.Join(msgs, "; "))}
 }

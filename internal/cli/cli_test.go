@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/codegenie/codegenie/internal/sut"
 	"github.com/codegenie/codegenie/report"
 )
@@ -109,6 +111,96 @@ func TestUsageErrors(t *testing.T) {
 			}
 			if _, err := os.Stat(filepath.Join(state, "runs")); err == nil {
 				t.Errorf("a usage error wrote %s", filepath.Join(state, "runs"))
+			}
+		})
+	}
+}
+
+func TestRunPrintsIdenticalJSON(t *testing.T) {
+	var outputs []string
+	for _, jobs := range []string{"1", "1", "8"} {
+		state := filepath.Join(t.TempDir(), "eval")
+		code, stdout, stderr := execute(t, "eval", "run", "stub-task-class", "--bench", stubBench,
+			"--state-dir", state, "--frozen-time", "1970-01-01T00:00:00Z", "--json", "-j", jobs)
+		if code != ExitOK {
+			t.Fatalf("eval run -j %s exit code = %d, stderr:\n%s", jobs, code, stderr)
+		}
+		outputs = append(outputs, stdout)
+	}
+	if outputs[0] != outputs[1] {
+		t.Errorf("two runs with -j 1 print different JSON")
+	}
+	if diff := cmp.Diff(outputs[0], outputs[2]); diff != "" {
+		t.Errorf("-j 1 and -j 8 print different JSON (-j 1 +j 8):\n%s", diff)
+	}
+}
+
+// writeInvalidBench copies nothing: it writes a one-case task class and
+// lets damage break it.
+func writeInvalidBench(t *testing.T, damage func(dir string)) string {
+	t.Helper()
+	root := t.TempDir()
+	dir := filepath.Join(root, "broken")
+	os.MkdirAll(filepath.Join(dir, "cases", "c1", "workspace"), 0o755)
+	os.WriteFile(filepath.Join(dir, "task.yaml"), []byte(`schema_version: codegenie.eval.task_class/v1
+name: broken
+sut:
+  name: stub
+  argv: ["builtin:stub"]
+rubric:
+  checks:
+    - id: a
+      kind: file_exists
+      params: {path: answer.txt}
+`), 0o644)
+	os.WriteFile(filepath.Join(dir, "cases", "c1", "case.yaml"), []byte("schema_version: codegenie.eval.case/v1\ntask: t\nmetadata: {action: answer, answer: x}\n"), 0o644)
+	damage(dir)
+	return root
+}
+
+func TestInvalidBenchesExit2(t *testing.T) {
+	appendTo := func(path, text string) {
+		f, _ := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+		f.WriteString(text)
+		f.Close()
+	}
+	tests := []struct {
+		name     string
+		damage   func(dir string)
+		wantFile string
+		wantText string
+	}{
+		{name: "unknown key", damage: func(dir string) { appendTo(filepath.Join(dir, "task.yaml"), "retries: 3\n") },
+			wantFile: "task.yaml:11", wantText: `unknown key "retries"`},
+		{name: "bad YAML", damage: func(dir string) { appendTo(filepath.Join(dir, "cases", "c1", "case.yaml"), "cluster: [unclosed\n") },
+			wantFile: "case.yaml:3", wantText: "did not find expected"},
+		{name: "missing workspace", damage: func(dir string) { os.Remove(filepath.Join(dir, "cases", "c1", "workspace")) },
+			wantFile: "workspace", wantText: "missing workspace"},
+		{name: "unknown check kind", damage: func(dir string) {
+			data, _ := os.ReadFile(filepath.Join(dir, "task.yaml"))
+			os.WriteFile(filepath.Join(dir, "task.yaml"), bytes.Replace(data, []byte("file_exists"), []byte("file_vanishes"), 1), 0o644)
+		}, wantFile: "task.yaml", wantText: `unknown check kind "file_vanishes"`},
+		{name: "empty task class", damage: func(dir string) { os.RemoveAll(filepath.Join(dir, "cases", "c1")) },
+			wantFile: "cases", wantText: "no cases"},
+		{name: "duplicate case id by case", damage: func(dir string) {
+			// Case ids are directory names, so a file system cannot hold
+			// two equal ones; a second spelling of the same id is rejected.
+			os.MkdirAll(filepath.Join(dir, "cases", "C1", "workspace"), 0o755)
+		}, wantFile: "C1", wantText: "invalid case id"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			root := writeInvalidBench(t, tt.damage)
+			state := filepath.Join(t.TempDir(), "eval")
+			code, _, stderr := execute(t, "eval", "run", "broken", "--bench", root, "--state-dir", state)
+			if code != ExitUsage {
+				t.Errorf("exit code = %d, want %d; stderr %q", code, ExitUsage, stderr)
+			}
+			if !strings.Contains(stderr, tt.wantFile) || !strings.Contains(stderr, tt.wantText) {
+				t.Errorf("stderr = %q, want it to name %q and %q", stderr, tt.wantFile, tt.wantText)
+			}
+			if _, err := os.Stat(state); err == nil {
+				t.Errorf("an invalid bench wrote the state directory %s", state)
 			}
 		})
 	}

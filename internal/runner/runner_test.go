@@ -104,7 +104,7 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-func launcher(t *testing.T) sut.Isolation {
+func launcher(t testing.TB) sut.Isolation {
 	t.Helper()
 	exe, err := os.Executable()
 	if err != nil {
