@@ -102,12 +102,14 @@ func (a *app) run(ctx context.Context, o runOptions) error {
 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	sealed, err := runner.RunEval(ctx, r)
+	unsealed, err := r.Run(ctx)
 	if err != nil {
-		if ctx.Err() != nil {
-			return withCode(ExitIncomplete, err)
-		}
+		// The run did not start: nothing was written.
 		return withCode(ExitUsage, err)
+	}
+	sealed, err := runner.Seal(ctx, r.StateDir, unsealed)
+	if err != nil {
+		return withCode(ExitIncomplete, fmt.Errorf("%w; no record was written, and the chain is as it was", err))
 	}
 	rep := sealed.Report
 

@@ -12,8 +12,9 @@ func (a *app) showCommand() *cobra.Command {
 	var stateDir string
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "show [RECORD]",
-		Short: "Show a sealed run: summary and per-case results",
+		Use:     "show [RECORD]",
+		Aliases: []string{"report"},
+		Short:   "Show a sealed run: summary and per-case results",
 		Long: `Show a sealed run. RECORD is a record file path or a record number; the
 default is the newest record. With --json the record is printed as stored.`,
 		Example: `  codegenie eval show
