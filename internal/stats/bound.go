@@ -124,9 +124,16 @@ func clopperPearsonLower(k, n, a float64) float64 {
 		return 0
 	case k >= n:
 		return math.Pow(a, 1/n)
+	case k < minQuantileK:
+		return 0
 	}
 	return distuv.Beta{Alpha: k, Beta: n - k + 1}.Quantile(a)
 }
+
+// minQuantileK is the smallest k for which clopperPearsonLower computes a Beta
+// quantile. Below it the quantile is under 0.06^(1/k) < 1e-1200 and so rounds to 0 in
+// float64, which gonum v0.17.0 returns for normal k. For subnormal k gonum returns NaN.
+const minQuantileK = 1e-3
 
 // tQuantile returns the 0.95 quantile of Student's t distribution with df degrees of
 // freedom (df > 0), the one-sided critical value of every t bound here.

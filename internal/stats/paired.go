@@ -56,8 +56,9 @@ type PairedResult struct {
 	PValue    *float64 `json:"p_value"`
 	PiLower95 *float64 `json:"pi_lower_95"`
 
-	// DiffLowerBound95 is the one-sided 95% lower bound of the mean improvement, in
-	// [−1, 1]. It is nil on the t path when NPairs < 2.
+	// DiffLowerBound95 is the one-sided 95% lower bound of the mean improvement. It is
+	// at most 1, and the McNemar bound is at least −1. The t bound is not clipped, so it
+	// can fall below −1 with few pairs. It is nil on the t path when NPairs < 2.
 	DiffLowerBound95 *float64 `json:"diff_lower_bound_95"`
 }
 
@@ -125,17 +126,42 @@ func (r *PairedResult) describeDiffs(candidate, incumbent, diff []float64) {
 	r.SDDiff = ptr(sd)
 	r.StderrDiff = ptr(sd / math.Sqrt(float64(n)))
 
-	_, devC := deviations(candidate)
-	_, devI := deviations(incumbent)
+	r.Correlation = correlation(candidate, incumbent)
+}
+
+// correlation returns Pearson's r, or nil when either side is constant. Each side's
+// deviations are divided by their largest magnitude first, which leaves r unchanged
+// but keeps tiny scores from underflowing when squared.
+func correlation(x, y []float64) *float64 {
+	dx := scaledDeviations(x)
+	dy := scaledDeviations(y)
+	if dx == nil || dy == nil {
+		return nil
+	}
+
 	var sxy, sxx, syy float64
-	for i := range devC {
-		sxy += devC[i] * devI[i]
-		sxx += devC[i] * devC[i]
-		syy += devI[i] * devI[i]
+	for i := range dx {
+		sxy += dx[i] * dy[i]
+		sxx += dx[i] * dx[i]
+		syy += dy[i] * dy[i]
 	}
-	if sxx > 0 && syy > 0 {
-		r.Correlation = ptr(sxy / math.Sqrt(sxx*syy))
+	// Rounding can carry |r| a few ulps past 1.
+	return ptr(math.Max(-1, math.Min(1, sxy/math.Sqrt(sxx*syy))))
+}
+
+func scaledDeviations(x []float64) []float64 {
+	_, dev := deviations(x)
+	var largest float64
+	for _, d := range dev {
+		largest = math.Max(largest, math.Abs(d))
 	}
+	if largest == 0 {
+		return nil
+	}
+	for i := range dev {
+		dev[i] /= largest
+	}
+	return dev
 }
 
 // setMcNemarBound sets the exact McNemar fields from binary case scores.
