@@ -13,9 +13,11 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/codegenie/codegenie/internal/distroless"
 	"github.com/codegenie/codegenie/internal/rubric"
 	"github.com/codegenie/codegenie/internal/stubsut"
 	"github.com/codegenie/codegenie/internal/sut"
+	"github.com/codegenie/codegenie/internal/vuln"
 )
 
 // Streams are the command's standard streams.
@@ -31,6 +33,8 @@ type Streams struct {
 func Builtins() []sut.Builtin {
 	var b []sut.Builtin
 	b = append(b, stubsut.Builtins()...)
+	b = append(b, vuln.Builtins()...)
+	b = append(b, distroless.Builtins()...)
 	return b
 }
 
@@ -38,6 +42,8 @@ func Builtins() []sut.Builtin {
 // knows.
 func Registry() *rubric.Registry {
 	reg := rubric.NewRegistry()
+	vuln.Register(reg)
+	distroless.Register(reg)
 	return reg
 }
 
