@@ -179,7 +179,7 @@ func (a *attemptRunner) once(ctx context.Context, c *bench.Case, epoch, try int)
 			Message: fmt.Sprintf("the SUT wrote more than %d bytes to an output stream; %d bytes of stdout and %d of stderr were dropped", r.OutputCap, res.StdoutDropped, res.StderrDropped)})
 	}
 
-	outcome, err := c2rubric(ctx, a, c, ws)
+	outcome, err := a.scoreWorkspace(ctx, c, ws)
 	if err != nil {
 		if ctx.Err() != nil {
 			return attemptResult{attempt: att, interrupted: true}
@@ -198,8 +198,8 @@ func (a *attemptRunner) once(ctx context.Context, c *bench.Case, epoch, try int)
 	return attemptResult{attempt: att, artifacts: artifacts}
 }
 
-// c2rubric scores the finished workspace.
-func c2rubric(ctx context.Context, a *attemptRunner, c *bench.Case, ws string) (rubric.Outcome, error) {
+// scoreWorkspace scores the finished workspace ws of case c.
+func (a *attemptRunner) scoreWorkspace(ctx context.Context, c *bench.Case, ws string) (rubric.Outcome, error) {
 	env := &rubric.Env{
 		Workspace:    ws,
 		Original:     c.Workspace(),

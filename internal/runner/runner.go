@@ -1,8 +1,8 @@
-// Package runner runs a task class against a SUT: it plans the attempts
-// (cases times epochs, sorted by case id), runs at most Jobs of them at a
-// time, scores each finished workspace with the rubric, computes the
-// statistics and builds the BenchRunReport. Sealing the report into the
-// audit chain is the caller's step (see Seal).
+// Package runner runs a task class against a SUT. It plans the attempts
+// (cases times epochs, sorted by case id) and runs at most Jobs of them at a
+// time. It scores each finished workspace with the rubric, computes the
+// statistics and builds the BenchRunReport. Seal and RunEval add the report
+// to the audit chain.
 package runner
 
 import (
@@ -56,7 +56,8 @@ type Runner struct {
 	// StateDir is the .codegenie/eval directory; artifacts go to
 	// StateDir/artifacts.
 	StateDir string
-	// ScratchDir is where workspaces are copied; default os.TempDir().
+	// ScratchDir is the parent directory of the workspace copies; default
+	// os.TempDir().
 	ScratchDir string
 	// BaseEnv holds PATH and LANG for the SUT; nil means PATH from the
 	// caller's environment and LANG=C.UTF-8.
@@ -65,7 +66,7 @@ type Runner struct {
 	Now    func() time.Time
 	Frozen bool
 	Logger *slog.Logger
-	// Progress, when set, is told of every finished attempt.
+	// Progress, when set, receives every finished attempt.
 	Progress Progress
 }
 

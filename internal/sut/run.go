@@ -37,7 +37,7 @@ type Request struct {
 	Isolation Isolation
 }
 
-// Result is what the harness observed of one SUT run.
+// Result is the harness's observation of one SUT run.
 type Result struct {
 	ExitCode      int    // the exit status, or -1 when a signal ended it
 	Signal        string // the signal that ended it, "" otherwise
