@@ -9,9 +9,10 @@ import (
 // alpha is the one-tail error rate of every bound in this package: P(bound ≤ μ) ≥ 1−alpha.
 const alpha = 0.05
 
-// zeroStderr is the largest standard error that counts as zero. Scores in [0, 1] keep
-// round-off in a standard error near 1e-16, and a value this small would turn the t
-// bound into the mean itself, so such data takes the Clopper–Pearson fallback instead.
+// zeroStderr is the largest standard error that counts as zero. Round-off alone leaves
+// a standard error of about 1e-16 for scores in [0, 1] whose true spread is 0 (an
+// estimate from the float64 epsilon). The t bound would then equal the mean, so such
+// data takes the Clopper–Pearson fallback instead.
 const zeroStderr = 1e-12
 
 // setLowerBound sets LowerBound95, Method and the Clopper–Pearson details from y, the
@@ -24,8 +25,8 @@ func (s *Summary) setLowerBound(y []float64, groups []int, clusterCount int) {
 		return
 	}
 
-	// Rounding can only push a sum of values in [0, 1] up to m, never past it, so the
-	// cap documents the invariant that Clopper–Pearson relies on.
+	// Clopper–Pearson needs k* ≤ m, and the cap keeps round-off in the sum from
+	// breaking that.
 	s.KStar = math.Min(sum(y), float64(m))
 
 	switch {

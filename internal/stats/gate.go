@@ -111,16 +111,16 @@ type Decision struct {
 // complete reports whether every planned case ran, and blockModes is the number of
 // distinct block-severity failure modes in the run. The first rule that matches decides:
 //
-//  1. an incomplete run is insufficient (incomplete_run);
-//  2. a run with no planned case is insufficient (no_cases);
-//  3. an unscored fraction above p.MaxUnscoredFrac is insufficient (too_many_unscored);
-//  4. fewer scored cases than the binary or continuous minimum is insufficient
-//     (too_few_cases), and so is a nil bound of an unclustered run;
-//  5. a clustered run with fewer than p.MinClusters clusters, or with a nil bound, is
-//     insufficient (too_few_clusters);
-//  6. any block mode fails (block_severity_failure);
-//  7. lower_bound_95 > T passes;
-//  8. otherwise the run fails, with reason underpowered when 0.05^(1/m), the bound of
+//  1. An incomplete run is insufficient (incomplete_run).
+//  2. A run with no planned case is insufficient (no_cases).
+//  3. An unscored fraction above p.MaxUnscoredFrac is insufficient (too_many_unscored).
+//  4. Fewer scored cases than the binary or continuous minimum is insufficient
+//     (too_few_cases), and so is a nil bound of an unclustered run.
+//  5. A clustered run with fewer than p.MinClusters clusters, or with a nil bound, is
+//     insufficient (too_few_clusters).
+//  6. Any block mode fails the run (block_severity_failure).
+//  7. A lower_bound_95 above T passes.
+//  8. Otherwise the run fails, with reason underpowered when 0.05^(1/m), the bound of
 //     a perfect binary run over the m planned cases, is at most T.
 func GateThreshold(s Summary, complete bool, blockModes int, threshold float64, p Policy) Decision {
 	d := Decision{

@@ -208,11 +208,16 @@ func pairedTLower(meanDiff float64, stderr *float64, n int) *float64 {
 }
 
 // GateAgainst decides whether a candidate run may replace an incumbent run, given
-// their paired comparison. The first rule that matches decides: either run incomplete
-// is insufficient (incomplete_run); no shared case is insufficient (no_cases); an
-// undefined bound, from a single pair on the t path, is insufficient (too_few_cases);
-// any block-severity failure mode of the candidate fails (block_severity_failure);
-// DiffLowerBound95 > margin passes; otherwise the candidate fails.
+// their paired comparison. The first rule that matches decides:
+//
+//  1. Either run incomplete is insufficient (incomplete_run).
+//  2. No shared case is insufficient (no_cases).
+//  3. An undefined bound, from a single pair on the t path, is insufficient
+//     (too_few_cases).
+//  4. Any block-severity failure mode of the candidate fails it
+//     (block_severity_failure).
+//  5. A DiffLowerBound95 above margin passes.
+//  6. Otherwise the candidate fails.
 func GateAgainst(r PairedResult, candidateComplete, incumbentComplete bool, candidateBlockModes int, margin float64) Decision {
 	d := Decision{Threshold: margin, LowerBound95: r.DiffLowerBound95}
 	switch {

@@ -195,7 +195,7 @@ func loadSpec(t *testing.T) *specFile {
 	t.Helper()
 	data, err := os.ReadFile(specPath)
 	if errors.Is(err, fs.ErrNotExist) {
-		t.Skipf("reference vectors not found at %s; these tests need the shared spec folder beside the repository", specPath)
+		t.Skipf("reference vectors not found at %s, so the spec tests cannot run (they need the spec folder beside the repository)", specPath)
 	}
 	if err != nil {
 		t.Fatalf("read reference vectors: %v", err)
