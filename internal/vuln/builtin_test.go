@@ -161,17 +161,20 @@ func TestBuiltinRunInWorkingDirectory(t *testing.T) {
 	if err := os.Chmod(filepath.Join(dir, "go.mod"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+
 	var osvFix sut.Builtin
 	for _, b := range Builtins() {
 		if b.Name == BuiltinOSVFix {
 			osvFix = b
 		}
 	}
+
 	t.Chdir(dir)
 	var stdout, stderr strings.Builder
 	if err := osvFix.Run(t.Context(), taskFor(t, checkFacts), &stdout, &stderr); err != nil {
 		t.Fatalf("osv-fix Run() error = %v", err)
 	}
+
 	if got := requiredVersion(t, dir, "example.com/target"); got != "v1.3.2" {
 		t.Errorf("osv-fix left example.com/target at %s, want v1.3.2", got)
 	}

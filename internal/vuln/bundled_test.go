@@ -32,10 +32,10 @@ const (
 	wantCases   = 82
 )
 
-// wantSkips are the modules of the 80 records that yield no case, all
-// because their only fixed version is a pseudo-version without a base tag
-// (v0.0.0-..., v3.0.0-...), a vN.0.0 release or a vN.0.0 pre-release, so
-// no earlier version can be derived offline.
+// wantSkips are the modules of the 80 records that yield no case. Each has
+// a single range from the first version whose fix is a pseudo-version
+// without a base tag (v0.0.0-..., v3.0.0-...), a vN.0.0 release or a vN.0.0
+// pre-release. No earlier version can be derived from those offline.
 var wantSkips = map[string]SkipReason{
 	"GO-2020-0025 code.cloudfoundry.org/archiver": SkipNoVersion,
 	"GO-2021-0070 github.com/opencontainers/runc": SkipNoVersion,
@@ -156,8 +156,8 @@ func TestBundledTaskClassLoads(t *testing.T) {
 }
 
 // TestBundledBaselines runs each baseline SUT on a copy of every bundled
-// workspace and scores it with the task class's rubric: osv-fix fixes every
-// case, noop none, and first-fix fails exactly the cases whose version lies
+// workspace and scores it with the task class's rubric. osv-fix fixes every
+// case and noop none. first-fix fails exactly the cases whose version lies
 // in a range introduced again after a fix.
 func TestBundledBaselines(t *testing.T) {
 	tc := loadBundled(t)

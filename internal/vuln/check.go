@@ -26,7 +26,8 @@ const CheckKind = "go_mod_remediation"
 // The failure modes of the go_mod_remediation check.
 const (
 	// FailureStillVulnerable: the module's effective version lies in an
-	// affected range. An ordinary wrong answer, so warn.
+	// affected range. A wrong fix lowers the score but does not block a
+	// promotion, so the severity is warn.
 	FailureStillVulnerable = "still-vulnerable"
 	// FailureUnrelatedChanged: another requirement was added, removed,
 	// changed or replaced. Recorded; the check still passes when the
@@ -37,7 +38,7 @@ const (
 	FailureTargetRemoved = "target-requirement-removed"
 	// FailureTargetReplacedByOtherModule: a replace directive points the
 	// affected module at another module path, which the advisory's ranges
-	// say nothing about.
+	// do not cover.
 	FailureTargetReplacedByOtherModule = "target-replaced-by-other-module"
 	// FailureGoModInvalid: go.mod is missing, unreadable or does not parse.
 	FailureGoModInvalid = "go-mod-invalid"
@@ -304,8 +305,8 @@ func formatModVersion(m module.Version) string {
 
 // importsModule returns the first import path that belongs to modPath, or
 // "". An import belongs to the required module with the longest path that
-// is a prefix of it, so that a nested module (example.com/a/b) is told
-// apart from its parent (example.com/a).
+// is a prefix of it, so that a nested module (example.com/a/b) is
+// distinguished from its parent (example.com/a).
 func importsModule(imports []string, modPath string, required []string) string {
 	for _, imp := range imports {
 		owner := ""

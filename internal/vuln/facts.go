@@ -11,8 +11,8 @@ import (
 
 // Facts are the public facts of one case: which advisory, which module, the
 // version the workspace requires and the affected ranges. A case stores
-// them twice: as metadata, which the SUT sees, and as expectations, which
-// only the rubric reads. They are facts an agent could look up in the
+// them twice: as metadata, which the SUT receives, and as expectations,
+// which only the rubric reads. They are facts an agent could look up in the
 // advisory, so showing them to the SUT gives nothing away.
 //
 //	advisory_id: GO-2022-0322

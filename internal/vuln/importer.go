@@ -226,7 +226,8 @@ func readCapped(path string, limit int64) ([]byte, error) {
 	return data, nil
 }
 
-// planModule plans the case of one module, or says why there is none.
+// planModule plans the case of one module, or returns a Skip with the
+// reason there is none.
 func planModule(ctx context.Context, rec *Record, modPath string, opts ImportOptions) (*caseSpec, *Skip) {
 	if modPath == packageStdlib || modPath == packageToolchain {
 		return nil, &Skip{Reason: SkipStandardLibrary, Detail: fmt.Sprintf("%q is part of the Go distribution, not a module that go.mod requires", modPath)}

@@ -350,6 +350,15 @@ func TestImportBadInput(t *testing.T) {
 			t.Errorf("Import() wrote a cases directory although there are no cases (stat error %v)", err)
 		}
 	})
+	t.Run("output path is a file", func(t *testing.T) {
+		from, parent := t.TempDir(), t.TempDir()
+		writeFiles(t, from, syntheticRecords())
+		out := filepath.Join(parent, "file")
+		writeFiles(t, parent, map[string]string{"file": "x"})
+		if _, err := Import(from, out, ImportOptions{}); err == nil || !strings.Contains(err.Error(), "create output directory") {
+			t.Errorf("Import() error = %v, want a create output directory error", err)
+		}
+	})
 	t.Run("unreadable record", func(t *testing.T) {
 		if runtime.GOOS == "windows" || os.Geteuid() == 0 {
 			t.Skip("file permissions do not stop root from reading")
@@ -495,7 +504,7 @@ func TestGoListLister(t *testing.T) {
 	if err != nil {
 		t.Skipf("the go command is not available: %v", err)
 	}
-	// A file:// proxy answers from the disk, so no network is used.
+	// A file:// proxy serves files from the disk, so no network is used.
 	proxy := t.TempDir()
 	writeFiles(t, proxy, map[string]string{
 		"example.com/listed/@v/list": "v1.0.0\nv1.1.0\nv1.2.0-rc.1\n",

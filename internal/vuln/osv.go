@@ -1,8 +1,8 @@
-// Package vuln is the vuln-remediation task class: it reads advisories of the
-// Go vulnerability database in OSV format, turns them into benchmark cases
-// (Import), scores a finished case with the go_mod_remediation rubric check
-// (Register), and provides the baseline SUTs osv-fix, first-fix and noop
-// (Builtins).
+// Package vuln implements the vuln-remediation task class. Import turns
+// advisories of the Go vulnerability database, in OSV format, into
+// benchmark cases. Register adds the go_mod_remediation rubric check that
+// scores a finished case, and Builtins returns the baseline SUTs osv-fix,
+// first-fix and noop.
 //
 // Versions are compared with golang.org/x/mod/semver and go.mod files are
 // read and written with golang.org/x/mod/modfile. OSV writes versions

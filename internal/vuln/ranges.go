@@ -95,9 +95,9 @@ func (rs Ranges) Validate() error {
 }
 
 // SafeFix returns the smallest fixed version named by the ranges that is
-// at least from, lies outside every interval and is a valid version for
-// modulePath (a /v2 path needs v2.x.x, a path without a major suffix needs
-// "+incompatible" from v2 on). ok is false when there is none.
+// at least from and lies outside every interval. The version must also suit
+// modulePath: a /v2 path needs v2.x.x, and a path without a major suffix
+// needs "+incompatible" from v2 on. ok is false when there is none.
 func (rs Ranges) SafeFix(modulePath, from string) (version string, ok bool) {
 	_, pathMajor, _ := module.SplitPathVersion(modulePath)
 	var best string
@@ -269,6 +269,7 @@ func predecessor(fixed string) (string, bool) {
 	if module.IsPseudoVersion(fixed) {
 		return "", false
 	}
+
 	build := semver.Build(fixed)
 	core := strings.TrimPrefix(semver.Canonical(fixed), "v")
 	core, _, _ = strings.Cut(core, "-")
@@ -276,6 +277,7 @@ func predecessor(fixed string) (string, bool) {
 	if len(parts) != 3 {
 		return "", false
 	}
+
 	var n [3]int
 	for i, p := range parts {
 		x, err := strconv.Atoi(p)
@@ -284,6 +286,7 @@ func predecessor(fixed string) (string, bool) {
 		}
 		n[i] = x
 	}
+
 	switch {
 	case n[2] > 0:
 		n[2]--
