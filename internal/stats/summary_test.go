@@ -443,3 +443,30 @@ func TestClopperPearsonExtremeK(t *testing.T) {
 		}
 	}
 }
+
+func TestUnscoredCaseCanRaiseContinuousBound(t *testing.T) {
+	// This pins a known gap of the zero-spread fallback: a run whose scores are all
+	// equal gets the Clopper–Pearson bound, which can be lower than the t bound of the
+	// same run with one case unscored. Change this test when the fallback changes.
+	all := make([]Case, 31)
+	for i := range all {
+		all[i] = Case{Scores: []float64{0.99}}
+	}
+	oneUnscored := append(append([]Case{}, all[:30]...), Case{})
+	scored := Summarize(all)
+	withGap := Summarize(oneUnscored)
+
+	if scored.Method != MethodStudentTDegenerateCP || withGap.Method != MethodStudentT {
+		t.Fatalf("methods = %q, %q, want %q, %q", scored.Method, withGap.Method, MethodStudentTDegenerateCP, MethodStudentT)
+	}
+	if *withGap.LowerBound95 <= *scored.LowerBound95 {
+		t.Errorf("bound with an unscored case = %v, want above %v", *withGap.LowerBound95, *scored.LowerBound95)
+	}
+	const threshold = 0.895
+	if got := GateThreshold(withGap, true, 0, threshold, DefaultPolicy()).Status; got != StatusPass {
+		t.Errorf("GateThreshold(one unscored) = %s, want pass", got)
+	}
+	if got := GateThreshold(scored, true, 0, threshold, DefaultPolicy()).Status; got != StatusFail {
+		t.Errorf("GateThreshold(all scored) = %s, want fail", got)
+	}
+}
