@@ -214,11 +214,11 @@ func (pr *parsedRecord) recordNumber() (int64, error) {
 		ok = ok && isDigit(c)
 	}
 	if !ok {
-		return 0, fmt.Errorf("record_number is %s, not a positive integer", quoteKey(text))
+		return 0, fmt.Errorf("record_number is %s, not a positive integer", jsonSnippet(text))
 	}
 	n, err := strconv.ParseInt(string(text), 10, 64)
 	if err != nil {
-		return 0, fmt.Errorf("record_number is %s, not a positive integer", quoteKey(text))
+		return 0, fmt.Errorf("record_number is %s, not a positive integer", jsonSnippet(text))
 	}
 	return n, nil
 }
@@ -231,7 +231,7 @@ func (pr *parsedRecord) hashMember(i int) (string, error) {
 		return "", fmt.Errorf("%s is missing", memberNames[i])
 	}
 	if len(text) != 66 || text[0] != '"' || text[65] != '"' || !isHash(string(text[1:65])) {
-		return "", fmt.Errorf("%s is %s, not a string of 64 lowercase hex digits", memberNames[i], quoteKey(text))
+		return "", fmt.Errorf("%s is %s, not a string of 64 lowercase hex digits", memberNames[i], jsonSnippet(text))
 	}
 	return string(text[1:65]), nil
 }
@@ -244,10 +244,20 @@ func (pr *parsedRecord) stringMember(i int) (string, error) {
 	}
 	var s string
 	if len(text) == 0 || text[0] != '"' || json.Unmarshal(text, &s) != nil {
-		return "", fmt.Errorf("%s is %s, not a string", memberNames[i], quoteKey(text))
+		return "", fmt.Errorf("%s is %s, not a string", memberNames[i], jsonSnippet(text))
 	}
 	if s == "" {
 		return "", fmt.Errorf("%s is empty", memberNames[i])
 	}
 	return s, nil
+}
+
+// jsonSnippet returns canonical JSON text for an error message, cut to 80
+// bytes. Canonical text has no raw control characters.
+func jsonSnippet(text []byte) string {
+	const maxSnippet = 80
+	if len(text) > maxSnippet {
+		return string(text[:maxSnippet]) + "..."
+	}
+	return string(text)
 }

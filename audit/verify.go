@@ -488,7 +488,11 @@ func checkExpectations(runsDir string, opts VerifyOptions, chain chainSummary) [
 	if opts.ExpectHead != "" && opts.ExpectHead != chain.head {
 		message := "chain head is not the expected one, and no record has the expected chain_head: the records that had it were deleted or rewritten"
 		if n, ok := chain.heads[opts.ExpectHead]; ok {
-			message = fmt.Sprintf("chain head is not the expected one, which is the chain_head of record %d: records %d to %d were sealed after the expected head was taken", n, n+1, chain.length)
+			later := fmt.Sprintf("records %d to %d were", n+1, chain.length)
+			if n+1 == chain.length {
+				later = fmt.Sprintf("record %d was", chain.length)
+			}
+			message = fmt.Sprintf("chain head is not the expected one, which is the chain_head of record %d: %s sealed after the expected head was taken", n, later)
 		}
 		problems = append(problems, Problem{
 			Kind: KindHeadMismatch, Path: runsDir, Expected: opts.ExpectHead, Found: chain.head, Message: message,
