@@ -31,6 +31,8 @@ type Invocation struct {
 	// main class or the Python module (after -m). An empty Program with a
 	// Runtime means any program on that runtime.
 	Program string `json:"program,omitempty" yaml:"program,omitempty"`
+	// Module is true when Program is a Python module run with -m.
+	Module bool `json:"module,omitempty" yaml:"module,omitempty"`
 	// Args are the application's arguments after Program.
 	Args []string `json:"args,omitempty" yaml:"args,omitempty"`
 }
@@ -323,7 +325,7 @@ func pythonInvocation(args []string) Invocation {
 		a := args[j]
 		switch {
 		case a == "-m" && j+1 < len(args):
-			return Invocation{Runtime: RuntimePython, Program: args[j+1], Args: args[j+2:]}
+			return Invocation{Runtime: RuntimePython, Program: args[j+1], Module: true, Args: args[j+2:]}
 		case a == "-W" || a == "-X":
 			j++
 		case strings.HasPrefix(a, "-"):
@@ -336,15 +338,16 @@ func pythonInvocation(args []string) Invocation {
 
 // Matches reports whether got starts the application that want names. The
 // programs match by base name, so "./app" and "/usr/local/bin/app" are one
-// program; a native program and "python -m" of the same name match, since
-// a Python console script and its module start the same code. An empty
+// program. A native program and "python -m" of the same name match, since
+// a Python console script and its module start the same code, but "python
+// NAME" runs a file and does not match. An empty
 // want.Program accepts any program on want.Runtime except a package
 // manager, and then the arguments are not compared.
 func (want Invocation) Matches(got Invocation) bool {
 	if want.Program == "" {
 		return want.Runtime == got.Runtime && got.Program != "" && !packageManagers[path.Base(got.Program)]
 	}
-	if !compatibleRuntimes(want.Runtime, got.Runtime) {
+	if !compatibleRuntimes(want, got) {
 		return false
 	}
 	if path.Base(want.Program) != path.Base(got.Program) {
@@ -353,12 +356,19 @@ func (want Invocation) Matches(got Invocation) bool {
 	return slices.Equal(want.Args, got.Args)
 }
 
-func compatibleRuntimes(a, b string) bool {
-	if a == b {
-		return true
+// compatibleRuntimes reports whether a and b run their programs the same
+// way: on one runtime, or as a console script and "python -m" of the same
+// module.
+func compatibleRuntimes(a, b Invocation) bool {
+	switch {
+	case a.Runtime == b.Runtime:
+		return a.Module == b.Module
+	case a.Runtime == RuntimeNative && b.Runtime == RuntimePython:
+		return b.Module
+	case a.Runtime == RuntimePython && b.Runtime == RuntimeNative:
+		return a.Module
 	}
-	pair := map[string]bool{a: true, b: true}
-	return pair[RuntimeNative] && pair[RuntimePython]
+	return false
 }
 
 // String formats the invocation for messages.

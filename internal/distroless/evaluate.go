@@ -34,6 +34,7 @@ func Evaluate(orig, got *Dockerfile, exp Expectations) []Finding {
 		out = append(out, Finding{ModeDebugImage, fmt.Sprintf("the final base image %q is a debug tag, which contains a busybox shell", root.Base)})
 	}
 	out = append(out, checkFinalInstructions(got)...)
+	out = append(out, checkPackages(got, exp.Packages)...)
 	out = append(out, checkProgram(got, v)...)
 	out = append(out, checkVariant(root.Base, v, exp)...)
 	out = append(out, checkUser(got, root.Base, v)...)
@@ -333,11 +334,18 @@ func clipText(s string) string {
 var defaultPath = []string{"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"}
 
 // programProvided reports whether the final image of got contains
-// program because a COPY or ADD brings it in. A bare name is looked up in
-// the PATH the Dockerfile sets, a relative path against the final WORKDIR.
-// A copy to "/" is taken to provide anything, and a copy whose destination
-// has the program's base name provides it wherever it lands.
+// program because a COPY or ADD brings it in.
 func programProvided(got *Dockerfile, program string) bool {
+	_, ok := programSource(got, program)
+	return ok
+}
+
+// programSource returns the COPY or ADD of the final image that brings in
+// program. A bare name is looked up in the PATH the Dockerfile sets, a
+// relative path against the final WORKDIR. A copy to "/" is taken to
+// provide anything, and a copy whose destination has the program's base
+// name provides it wherever it lands.
+func programSource(got *Dockerfile, program string) (Copy, bool) {
 	final := got.Final().Index
 	var candidates []string
 	switch {
@@ -355,16 +363,16 @@ func programProvided(got *Dockerfile, program string) bool {
 		for _, cp := range got.Copies(st.Index) {
 			dest := cleanPath(cp.AbsDest)
 			if dest == "/" || path.Base(dest) == name {
-				return true
+				return cp, true
 			}
 			for _, c := range candidates {
 				if pathCovers(dest, c) {
-					return true
+					return cp, true
 				}
 			}
 		}
 	}
-	return false
+	return Copy{}, false
 }
 
 // imagePath returns the directories of the PATH that the final image's ENV
@@ -424,10 +432,46 @@ func checkProgram(got *Dockerfile, v Variant) []Finding {
 	default:
 		missing = true
 	}
-	if missing && !programProvided(got, program) {
-		out = append(out, Finding{ModeCommandNotFound, fmt.Sprintf("the command starts %s, which the %s image does not contain and no COPY brings in", program, v.describe())})
+	if !missing {
+		return out
+	}
+	cp, provided := programSource(got, program)
+	if !provided {
+		return append(out, Finding{ModeCommandNotFound, fmt.Sprintf("the command starts %s, which the %s image does not contain and no COPY brings in", program, v.describe())})
+	}
+	if lang := scriptLanguage(got, cp, v); lang != "" {
+		out = append(out, Finding{ModeInterpreterMissing, interpreterMessage(program, lang)})
 	}
 	return out
+}
+
+// scriptLanguage returns python or node when program, copied in by cp, is
+// a console script of that language whose #! line the distroless image
+// cannot honour, or "". A script copied from a stage on the official
+// python image names /usr/local/bin/python, directly or through its
+// virtual environment, and the distroless python3 images keep Python in
+// /usr/bin. Scripts in node_modules/.bin start with #!/usr/bin/env node,
+// and no distroless image has env.
+func scriptLanguage(got *Dockerfile, cp Copy, v Variant) string {
+	if cp.FromStage < 0 {
+		return ""
+	}
+	lang, _ := imageLanguage(got.Image(cp.FromStage).Base)
+	switch {
+	case v.Family == "python3" && lang == LanguagePython:
+		return LanguagePython
+	case v.Family == "nodejs" && lang == LanguageNode:
+		return LanguageNode
+	}
+	return ""
+}
+
+func interpreterMessage(program, lang string) string {
+	name := path.Base(program)
+	if lang == LanguagePython {
+		return fmt.Sprintf("the command starts %s, a Python console script copied from a stage on the python image, whose #! line names an interpreter the distroless image lacks: run it as python3 -m %s", program, name)
+	}
+	return fmt.Sprintf("the command starts %s, a script copied from a stage on the node image, whose #! line runs /usr/bin/env, which the distroless image lacks: run it as /nodejs/bin/node %s", program, program)
 }
 
 func (v Variant) describe() string {

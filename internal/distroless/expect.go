@@ -45,6 +45,10 @@ type Expectations struct {
 	// Artefacts are the files the original final stage copied in, which
 	// the migrated final stage must still copy.
 	Artefacts []Artefact `json:"artefacts,omitempty" yaml:"artefacts,omitempty"`
+	// Packages are the operating-system packages the original final stage
+	// installed that the application may need at run time. Each must be
+	// installed in a build stage the migrated final stage copies from.
+	Packages []string `json:"packages,omitempty" yaml:"packages,omitempty"`
 	// Notes are the importer's remarks on what it could not derive, for
 	// people reading the case. The check ignores them.
 	Notes []string `json:"notes,omitempty" yaml:"notes,omitempty"`
@@ -173,6 +177,7 @@ func Derive(df *Dockerfile) Derivation {
 
 	d.Expectations.Artefacts, notes = deriveArtefacts(df, excluded)
 	d.Notes = append(d.Notes, notes...)
+	d.Expectations.Packages = runtimePackages(df)
 	return d
 }
 

@@ -88,6 +88,7 @@ func Migrate(src []byte) ([]byte, []string, error) {
 	if m.split {
 		m.writeBuildStage(&b)
 	}
+	m.writeLibraryStage(&b)
 	m.writeFinalStage(&b)
 	return []byte(b.String()), m.notes, nil
 }
@@ -100,7 +101,12 @@ type migration struct {
 	// split is true when the original final stage becomes a build stage.
 	split      bool
 	buildStage string
-	notes      []string
+	// libraryStage installs the runtime libraries that move, and libraries
+	// are their file name patterns; both are empty when none move.
+	libraryStage string
+	libraries    []string
+	moved        []string
+	notes        []string
 }
 
 func (m *migration) note(format string, args ...any) {
@@ -153,11 +159,6 @@ func (m *migration) pickVersion(name, version string, available []int, fallback 
 	}
 	m.note("%s %d has no distroless image on Debian 12; the final stage uses %s%d", name, want, name, fallback)
 	return name + strconv.Itoa(fallback)
-}
-
-// packageCommands install or remove operating-system packages.
-var packageCommands = map[string]bool{
-	"apt-get": true, "apt": true, "apk": true, "dnf": true, "microdnf": true, "yum": true, "dpkg": true,
 }
 
 // buildCommands build, install or download application code. Their output
@@ -244,9 +245,85 @@ func fromLine(platform, base, name string) string {
 	return line
 }
 
+// libraryDir is where Debian installs shared libraries on amd64.
+const libraryDir = "/usr/lib/x86_64-linux-gnu"
+
+// writeLibraryStage moves the shared libraries that the final stage
+// installed with apt into a Debian 12 stage, the release the distroless
+// images are built from, and records the file patterns to copy. A package
+// named lib<name><version> is taken to install lib<name>*.so*; other
+// runtime packages are left for a person, with a note.
+func (m *migration) writeLibraryStage(b *strings.Builder) {
+	apt := aptPackages(m.df)
+	var pkgs []string
+	for _, pkg := range runtimePackages(m.df) {
+		glob := libraryGlob(pkg)
+		switch {
+		case !apt[pkg]:
+			m.note("the runtime package %s was not installed with apt, so it has no Debian name here; NOT MOVED", pkg)
+		case glob == "":
+			m.note("the runtime package %s is not a shared library whose files can be named; NOT MOVED", pkg)
+		default:
+			pkgs = append(pkgs, pkg)
+			m.libraries = append(m.libraries, glob)
+		}
+	}
+	if len(pkgs) == 0 {
+		return
+	}
+	m.moved = pkgs
+	m.libraryStage = m.uniqueStageName("runtime-libraries")
+	fmt.Fprintf(b, "FROM debian:12-slim AS %s\n", m.libraryStage)
+	fmt.Fprintf(b, "RUN apt-get update && apt-get install -y --no-install-recommends %s && rm -rf /var/lib/apt/lists/*\n\n", strings.Join(pkgs, " "))
+	m.note("moved %s into stage %q and copies %s from %s, which builds for amd64 only and leaves out their own dependencies", strings.Join(pkgs, ", "), m.libraryStage, strings.Join(m.libraries, ", "), libraryDir)
+}
+
+// libraryGlob returns the file name pattern of a Debian shared-library
+// package such as libpq5 (libpq*.so*), or "" for other packages.
+func libraryGlob(pkg string) string {
+	name, ok := strings.CutPrefix(pkg, "lib")
+	if !ok {
+		return ""
+	}
+	stem := strings.TrimRight(name, "0123456789.-")
+	if stem == "" || stem == name {
+		return ""
+	}
+	return "lib" + stem + "*.so*"
+}
+
+// aptPackages returns the packages the final image installs with apt-get
+// or apt.
+func aptPackages(df *Dockerfile) map[string]bool {
+	out := map[string]bool{}
+	for _, st := range df.Chain(df.Final().Index) {
+		for _, c := range st.Commands {
+			run, ok := c.(*instructions.RunCommand)
+			if !ok {
+				continue
+			}
+			for _, command := range splitCommands(runText(run)) {
+				words := strings.Fields(command)
+				for len(words) > 0 && isAssignment(words[0]) {
+					words = words[1:]
+				}
+				if len(words) > 0 && (path.Base(words[0]) == "apt-get" || path.Base(words[0]) == "apt") {
+					for _, pkg := range installedPackages(command) {
+						out[pkg] = true
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
 // writeFinalStage writes the distroless final stage.
 func (m *migration) writeFinalStage(b *strings.Builder) {
 	b.WriteString(fromLine(m.final.Platform, m.image, m.final.Name) + "\n")
+	for _, glob := range m.libraries {
+		fmt.Fprintf(b, "COPY --from=%s %s/%s %s/\n", m.libraryStage, libraryDir, glob, libraryDir)
+	}
 
 	// The stages the final stage was built on through FROM <stage> do not
 	// reach the distroless image, so their settings and copies move into it.
@@ -266,6 +343,7 @@ func (m *migration) writeFinalStage(b *strings.Builder) {
 			}
 		}
 	}
+	entrypoint, cmd := m.planCommand()
 	if m.split {
 		dir := workdir
 		if dir == "" {
@@ -273,8 +351,13 @@ func (m *migration) writeFinalStage(b *strings.Builder) {
 			m.note("the build stage sets no WORKDIR, so the distroless stage copies its whole file system")
 		}
 		fmt.Fprintf(b, "COPY --from=%s %s %s\n", m.buildStage, dir, dir)
+		// A program the build installed outside the working directory
+		// needs its own copy.
+		if len(entrypoint) > 0 && path.IsAbs(entrypoint[0]) && !pathCovers(dir, entrypoint[0]) && !strings.HasPrefix(entrypoint[0], "/nodejs/") && entrypoint[0] != "/usr/bin/python3" && path.Base(entrypoint[0]) != "java" {
+			fmt.Fprintf(b, "COPY --from=%s %s %s\n", m.buildStage, entrypoint[0], entrypoint[0])
+		}
 	}
-	m.writeCommand(b)
+	writeCommand(b, entrypoint, cmd)
 }
 
 // writeInstruction writes one instruction of the original final image into
@@ -356,77 +439,35 @@ func (m *migration) rewriteChown(text string, line int) string {
 	})
 }
 
-// Packages that every distroless image already contains.
-var providedPackages = map[string]bool{
-	"ca-certificates": true, "tzdata": true, "libc6": true, "musl": true, "libssl3": true, "openssl": true,
-}
-
-// Packages that serve a shell, a health check or a user switch, which a
-// distroless image has no use for.
-var shellPackages = map[string]bool{
-	"curl": true, "wget": true, "bash": true, "tini": true, "dumb-init": true, "gosu": true, "su-exec": true,
-	"procps": true, "shadow": true, "sudo": true, "nano": true, "vim": true, "less": true, "jq": true,
-}
-
 // noteDroppedRun records what a dropped RUN did.
 func (m *migration) noteDroppedRun(run *instructions.RunCommand, line int) {
-	var provided, shellOnly, lost []string
-	for _, command := range splitCommands(runText(run)) {
-		for _, pkg := range installedPackages(command) {
-			name := packageName(pkg)
-			switch {
-			case providedPackages[name]:
-				provided = append(provided, name)
-			case shellPackages[name]:
-				shellOnly = append(shellOnly, name)
-			default:
-				lost = append(lost, name)
-			}
+	var provided, droppable, moved, runtime []string
+	for _, pkg := range runPackages(run) {
+		switch {
+		case classifyPackage(pkg) == packageProvided:
+			provided = append(provided, pkg)
+		case classifyPackage(pkg) == packageDroppable:
+			droppable = append(droppable, pkg)
+		case slices.Contains(m.moved, pkg):
+			moved = append(moved, pkg)
+		default:
+			runtime = append(runtime, pkg)
 		}
 	}
 	msg := fmt.Sprintf("line %d: dropped RUN %s", line, clipText(runText(run)))
 	if len(provided) > 0 {
 		msg += fmt.Sprintf("; the distroless image already has %s", strings.Join(provided, ", "))
 	}
-	if len(shellOnly) > 0 {
-		msg += fmt.Sprintf("; %s only serve a shell and are not needed", strings.Join(shellOnly, ", "))
+	if len(droppable) > 0 {
+		msg += fmt.Sprintf("; %s serve only a shell or a build and are not needed", strings.Join(droppable, ", "))
 	}
-	if len(lost) > 0 {
-		msg += fmt.Sprintf("; NOT REPLACED: %s (copy the files the application needs from a build stage)", strings.Join(lost, ", "))
+	if len(moved) > 0 {
+		msg += fmt.Sprintf("; %s moved to stage %q", strings.Join(moved, ", "), m.libraryStage)
+	}
+	if len(runtime) > 0 {
+		msg += fmt.Sprintf("; NOT MOVED: %s", strings.Join(runtime, ", "))
 	}
 	m.notes = append(m.notes, msg)
-}
-
-// installedPackages returns the package arguments of an apt-get install,
-// apk add, dnf install or similar command, or nil.
-func installedPackages(command string) []string {
-	words := strings.Fields(command)
-	for len(words) > 0 && isAssignment(words[0]) {
-		words = words[1:]
-	}
-	if len(words) < 2 || !packageCommands[path.Base(words[0])] {
-		return nil
-	}
-	var pkgs []string
-	installing := false
-	for _, w := range words[1:] {
-		switch {
-		case w == "install" || w == "add":
-			installing = true
-		case !installing || strings.HasPrefix(w, "-") || strings.Contains(w, "$"):
-		default:
-			pkgs = append(pkgs, w)
-		}
-	}
-	return pkgs
-}
-
-// packageName strips a version pin: "curl=8.5.0-2" gives "curl".
-func packageName(pkg string) string {
-	if i := strings.IndexAny(pkg, "=<>~"); i > 0 {
-		return pkg[:i]
-	}
-	return pkg
 }
 
 // writeHealthcheck keeps an exec-form health check that runs the
@@ -468,12 +509,13 @@ func execForm(argv []string) string {
 	return string(data)
 }
 
-// writeCommand writes the ENTRYPOINT and CMD of the distroless stage.
-func (m *migration) writeCommand(b *strings.Builder) {
+// planCommand returns the ENTRYPOINT and CMD of the distroless stage,
+// either of which may be empty.
+func (m *migration) planCommand() (entrypoint, cmd []string) {
 	entrypoint, cmd, ok := m.df.entrypointAndCmd(m.final.Index)
 	if !ok {
 		m.note("the Dockerfile sets no ENTRYPOINT or CMD; the distroless stage sets none either")
-		return
+		return nil, nil
 	}
 	entrypoint = m.convertArgv(entrypoint, "ENTRYPOINT")
 	cmd = m.convertArgv(cmd, "CMD")
@@ -487,8 +529,11 @@ func (m *migration) writeCommand(b *strings.Builder) {
 	if len(entrypoint) == 0 && len(cmd) > 0 {
 		entrypoint, cmd = cmd, nil
 	}
-	entrypoint = m.mapInterpreter(entrypoint)
+	return m.mapInterpreter(entrypoint), cmd
+}
 
+// writeCommand writes the ENTRYPOINT and CMD of the distroless stage.
+func writeCommand(b *strings.Builder, entrypoint, cmd []string) {
 	if len(entrypoint) > 0 {
 		fmt.Fprintf(b, "ENTRYPOINT %s\n", execForm(entrypoint))
 	}
@@ -526,19 +571,29 @@ func (m *migration) convertArgv(argv []string, what string) []string {
 }
 
 // mapInterpreter points a bare node at the distroless Node.js binary,
-// which is not on PATH, and python at python3.
+// which is not on PATH, and python at python3. A Python console script from
+// a stage on the python image runs through python3 -m, since its #! line
+// names an interpreter the distroless image lacks.
 func (m *migration) mapInterpreter(argv []string) []string {
 	if len(argv) == 0 {
 		return argv
 	}
 	out := append([]string(nil), argv...)
-	switch path.Base(out[0]) {
-	case "node", "nodejs":
+	base := path.Base(out[0])
+	switch {
+	case base == "node" || base == "nodejs":
 		out[0] = "/nodejs/bin/node"
-	case "python", "python3":
+	case pythonBinary.MatchString(base):
 		out[0] = "/usr/bin/python3"
-	case "npm", "yarn", "pnpm", "npx":
+	case packageManagers[base]:
 		m.note("the command starts %s, which distroless images lack; replace it with node and the script package.json names", out[0])
+	case strings.Contains(m.image, "/python3-") && !shells[base]:
+		if cp, ok := programSource(m.df, out[0]); ok && cp.FromStage >= 0 {
+			if lang, _ := imageLanguage(m.df.Image(cp.FromStage).Base); lang == LanguagePython {
+				m.note("%s is a Python console script; the image runs it as python3 -m %s", out[0], base)
+				out = append([]string{"/usr/bin/python3", "-m", base}, out[1:]...)
+			}
+		}
 	}
 	return out
 }

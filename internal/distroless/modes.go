@@ -16,6 +16,8 @@ const (
 	ModeHealthcheckNeedsShell = "healthcheck-needs-shell"
 	ModeHealthcheckNeedsTool  = "healthcheck-needs-tool"
 	ModeCommandNotFound       = "command-not-found"
+	ModeInterpreterMissing    = "interpreter-missing"
+	ModePackageDropped        = "runtime-package-dropped"
 	ModeEntrypointChanged     = "entrypoint-changed"
 	ModeArtefactDropped       = "artefact-dropped"
 	ModeArtefactMoved         = "artefact-moved"
@@ -56,6 +58,8 @@ var Modes = []ModeInfo{
 	{ModeHealthcheckNeedsShell, rubric.SeverityWarn, true, "HEALTHCHECK is in shell form or runs a shell"},
 	{ModeHealthcheckNeedsTool, rubric.SeverityWarn, true, "HEALTHCHECK runs curl, wget or nc, which the image lacks unless the Dockerfile copies it in"},
 	{ModeCommandNotFound, rubric.SeverityWarn, true, "the command starts a program that the image lacks and no COPY brings in: tini, npm, a bare node (the nodejs images keep it in /nodejs/bin), an interpreter of another variant, or a binary left behind"},
+	{ModeInterpreterMissing, rubric.SeverityWarn, true, "the command starts a Python or Node.js script whose #! interpreter the distroless image lacks (a python-image venv, node_modules/.bin)"},
+	{ModePackageDropped, rubric.SeverityWarn, true, "a runtime package the original final stage installed is not installed in a build stage whose system files (under /usr, /lib or /etc) the final stage copies"},
 	{ModeEntrypointChanged, rubric.SeverityWarn, true, "the image no longer starts the application the original started, with its arguments"},
 	{ModeVariantMismatch, rubric.SeverityWarn, true, "the distroless variant does not fit the application's language"},
 	{ModeRuntimeTooOld, rubric.SeverityWarn, true, "the distroless Java is older than the original's, which cannot load newer class files"},

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
@@ -34,10 +35,16 @@ type SyntaxError struct {
 }
 
 func (e *SyntaxError) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("invalid dockerfile: line %d: %v", e.Line, e.Err)
+	msg := e.Err.Error()
+	if strings.IndexFunc(msg, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0 {
+		// BuildKit quotes the offending text as is; control bytes from a
+		// binary file would garble a terminal.
+		msg = strconv.Quote(msg)
 	}
-	return fmt.Sprintf("invalid dockerfile: %v", e.Err)
+	if e.Line > 0 {
+		return fmt.Sprintf("invalid dockerfile: line %d: %s", e.Line, msg)
+	}
+	return fmt.Sprintf("invalid dockerfile: %s", msg)
 }
 
 func (e *SyntaxError) Unwrap() error { return e.Err }
