@@ -22,6 +22,7 @@ import (
 type attemptRunner struct {
 	r         *Runner
 	spec      sut.Spec
+	argv      []string // spec.Argv with the program's absolute path
 	timeout   time.Duration
 	scratch   string
 	taskClass string
@@ -120,7 +121,7 @@ func (a *attemptRunner) once(ctx context.Context, c *bench.Case, epoch, try int)
 
 	a.log.Debug("attempt started", "case_id", c.ID, "attempt", epoch)
 	res, err := sut.Run(ctx, sut.Request{
-		Argv:      a.spec.Argv,
+		Argv:      a.argv,
 		Dir:       ws,
 		Env:       env,
 		Stdin:     taskJSON,

@@ -12,7 +12,10 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -106,6 +109,10 @@ func (r *Runner) Run(ctx context.Context) (*report.BenchRunReport, error) {
 		spec.Name = spec.Argv[0]
 	}
 
+	runArgv, err := resolveProgram(spec.Argv)
+	if err != nil {
+		return nil, err
+	}
 	digests, err := r.digests(spec)
 	if err != nil {
 		return nil, err
@@ -138,7 +145,7 @@ func (r *Runner) Run(ctx context.Context) (*report.BenchRunReport, error) {
 	ran := make([]bool, len(plan))
 
 	ar := &attemptRunner{
-		r: r, spec: spec, timeout: timeout, scratch: scratch, log: log,
+		r: r, spec: spec, argv: runArgv, timeout: timeout, scratch: scratch, log: log,
 		taskClass: tc.Name,
 	}
 	if r.Progress != nil {
@@ -225,6 +232,25 @@ func (r *Runner) defaults() {
 	if r.StateDir == "" {
 		r.StateDir = ".codegenie/eval"
 	}
+}
+
+// resolveProgram returns argv with argv[0] made absolute: a path with a
+// slash is taken relative to the harness's working directory (not the
+// workspace the SUT runs in), a bare name is looked up in PATH. A builtin
+// SUT is returned as it is.
+func resolveProgram(argv []string) ([]string, error) {
+	if strings.HasPrefix(argv[0], sut.BuiltinPrefix) {
+		return argv, nil
+	}
+	path, err := exec.LookPath(argv[0])
+	if err == nil {
+		path, err = filepath.Abs(path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("SUT program %q not found: %w; give its path or put it on PATH", argv[0], err)
+	}
+	out := append([]string{path}, argv[1:]...)
+	return out, nil
 }
 
 func formatTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }

@@ -350,22 +350,15 @@ func TestRunUnknownBuiltinIsError(t *testing.T) {
 	}
 }
 
-func TestRunMissingProgramUnscored(t *testing.T) {
+func TestRunMissingProgramIsError(t *testing.T) {
 	tc := writeTaskClass(t, 2)
 	r := newRunner(t, tc, "fake-pass")
 	r.SUT = sut.Spec{Name: "missing", Argv: []string{"/nonexistent/agent"}}
-	rep, err := r.Run(t.Context())
-	if err != nil {
-		t.Fatal(err)
+	_, err := r.Run(t.Context())
+	if err == nil || !strings.Contains(err.Error(), `SUT program "/nonexistent/agent" not found`) {
+		t.Errorf("Run() error = %v, want one naming the missing program", err)
 	}
-	// The launcher reports a missing program with exit status 127: that is
-	// the SUT's declaration failing, scored like any SUT failure.
-	for _, c := range rep.PerCase {
-		if c.Score == nil || *c.Score != 0 {
-			t.Errorf("case %s score = %v, want 0", c.CaseID, c.Score)
-		}
-		if a := c.Attempts[0]; a.ExitCode == nil || *a.ExitCode != 127 {
-			t.Errorf("case %s exit code = %v, want 127", c.CaseID, a.ExitCode)
-		}
+	if _, statErr := os.Stat(filepath.Join(r.StateDir, "artifacts")); statErr == nil {
+		t.Errorf("a run that could not start wrote artifacts/")
 	}
 }

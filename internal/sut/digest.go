@@ -25,8 +25,8 @@ type Spec struct {
 // Digest returns sut_digest: the BLAKE3-256 hex digest of the RFC 8785
 // canonical JSON of {"argv", "env", "program", "version"}, where program is
 // the BLAKE3 hex digest of the file argv[0] resolves to (through PATH when it
-// has no slash), "builtin:NAME/VERSION" for a builtin SUT, or "" when argv[0]
-// resolves to no file.
+// has no slash) or "builtin:NAME/VERSION" for a builtin SUT. A program that
+// resolves to no file is an error.
 func Digest(s Spec, builtins []Builtin) (string, error) {
 	if len(s.Argv) == 0 {
 		return "", fmt.Errorf("digest SUT: empty command line")
@@ -66,7 +66,7 @@ func programDigest(argv0 string, builtins []Builtin) (string, error) {
 	}
 	path, err := exec.LookPath(argv0)
 	if err != nil {
-		return "", nil
+		return "", fmt.Errorf("digest SUT: program %q not found: %w", argv0, err)
 	}
 	f, err := os.Open(path)
 	if err != nil {

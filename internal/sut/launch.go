@@ -61,7 +61,9 @@ func launch(args []string, builtins []Builtin, stdout, stderr io.Writer) int {
 	return 126
 }
 
+// applyLimits applies the launcher's limit flags to the launcher itself.
 func applyLimits(flags []string) error {
+	var l Limits
 	for _, f := range flags {
 		name, value, ok := strings.Cut(strings.TrimPrefix(f, "--"), "=")
 		if !ok || !strings.HasPrefix(f, "--") {
@@ -71,27 +73,47 @@ func applyLimits(flags []string) error {
 		if err != nil {
 			return fmt.Errorf("invalid limit %q: %w", f, err)
 		}
-		var resource int
 		switch name {
 		case "cpu":
-			resource = unix.RLIMIT_CPU
+			l.CPUSeconds = v
 		case "nofile":
-			resource = unix.RLIMIT_NOFILE
+			l.OpenFiles = v
 		case "fsize":
-			resource = unix.RLIMIT_FSIZE
+			l.FileBytes = v
 		case "nproc":
-			resource = unix.RLIMIT_NPROC
+			l.Processes = v
 		default:
 			return fmt.Errorf("unknown limit %q", name)
 		}
-		lim := unix.Rlimit{Cur: v, Max: v}
+	}
+	return l.applyTo(0)
+}
+
+// applyTo sets the limits on process pid (0 means this process) with
+// prlimit(2). A limit above the hard limit the harness itself runs under is
+// lowered to that hard limit, because only a privileged process may raise
+// it.
+func (l Limits) applyTo(pid int) error {
+	for _, r := range []struct {
+		name     string
+		resource int
+		value    uint64
+	}{
+		{"cpu", unix.RLIMIT_CPU, l.CPUSeconds},
+		{"nofile", unix.RLIMIT_NOFILE, l.OpenFiles},
+		{"fsize", unix.RLIMIT_FSIZE, l.FileBytes},
+		{"nproc", unix.RLIMIT_NPROC, l.Processes},
+	} {
+		if r.value == 0 {
+			continue
+		}
+		lim := unix.Rlimit{Cur: r.value, Max: r.value}
 		var cur unix.Rlimit
-		if err := unix.Getrlimit(resource, &cur); err == nil && cur.Max < v {
-			// Never raise a hard limit the harness itself runs under.
+		if err := unix.Prlimit(pid, r.resource, nil, &cur); err == nil && cur.Max < r.value {
 			lim = unix.Rlimit{Cur: cur.Max, Max: cur.Max}
 		}
-		if err := unix.Setrlimit(resource, &lim); err != nil {
-			return fmt.Errorf("set limit %s=%d: %w", name, v, err)
+		if err := unix.Prlimit(pid, r.resource, &lim, nil); err != nil {
+			return fmt.Errorf("set limit %s=%d: %w", r.name, r.value, err)
 		}
 	}
 	return nil

@@ -111,6 +111,13 @@ func Run(ctx context.Context, req Request) (Result, error) {
 		return Result{}, &StartError{Argv: req.Argv, Err: err}
 	}
 	pgid := cmd.Process.Pid
+	if la, ok := iso.(interface{ limitsAfterStart(Request) bool }); ok && la.limitsAfterStart(req) {
+		if err := req.Limits.applyTo(pgid); err != nil {
+			killGroup(pgid)
+			cmd.Wait()
+			return Result{}, &StartError{Argv: req.Argv, Err: err}
+		}
+	}
 
 	go func() {
 		// A SUT that never reads stdin must not block the harness: the
