@@ -159,3 +159,27 @@ func TestDigest(t *testing.T) {
 		t.Errorf("changing the program's bytes kept sut_digest %s", p1)
 	}
 }
+
+func TestRunFileSizeLimitExternalProgram(t *testing.T) {
+	if _, err := os.Stat("/bin/sh"); err != nil {
+		t.Skip("no /bin/sh on this machine")
+	}
+	dir := t.TempDir()
+	// An external program gets its limits from prlimit(2) after the start;
+	// a real shell pipeline is the program under test here, not a fake.
+	res, err := Run(t.Context(), Request{
+		Argv: []string{"/bin/sh", "-c", "head -c 2097152 /dev/zero > big.bin"}, Dir: dir,
+		Env: []string{"PATH=/usr/bin:/bin"}, Limits: Limits{FileBytes: 1 << 20},
+		Isolation: Subprocess{}, Timeout: 10 * time.Second,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(dir + "/big.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Size() > 1<<20 || (res.ExitCode == 0 && res.Signal == "") {
+		t.Errorf("file of %d bytes written under a 1 MiB limit, result %+v", st.Size(), res)
+	}
+}
