@@ -192,7 +192,7 @@ func (a *app) newRunner(tc *bench.TaskClass, o runOptions) (*runner.Runner, erro
 		}
 	}
 
-	iso, err := a.isolation(o.isolation)
+	iso, err := a.isolation(o, tc)
 	if err != nil {
 		return nil, err
 	}
@@ -225,12 +225,29 @@ func defaultLimits() sut.Limits {
 	}
 }
 
-func (a *app) isolation(name string) (sut.Isolation, error) {
-	switch name {
+// isolation returns the isolation class named by o.isolation. For bwrap it
+// hides the state directory, the bench root, the task class directory and
+// the user's home, and probes the sandbox before any case runs.
+func (a *app) isolation(o runOptions, tc *bench.TaskClass) (sut.Isolation, error) {
+	switch o.isolation {
 	case "subprocess":
 		return sut.Subprocess{Launcher: a.launcher}, nil
+	case "bwrap":
+		hidden := []string{o.stateDir, o.benchRoot, tc.Dir}
+		if home, err := os.UserHomeDir(); err == nil && home != "/" {
+			hidden = append(hidden, home)
+		}
+		b, err := sut.NewBwrap(sut.BwrapOptions{Launcher: a.launcher, Hidden: hidden})
+		if err != nil {
+			return nil, withCode(ExitUsage, fmt.Errorf("isolation class bwrap: %w", err))
+		}
+		// newRunner has no context; Probe bounds itself with a timeout.
+		if err := b.Probe(context.Background()); err != nil {
+			return nil, withCode(ExitUsage, fmt.Errorf("isolation class bwrap: %w", err))
+		}
+		return b, nil
 	}
-	return nil, usageErrorf("unknown isolation class %q: use subprocess or bwrap", name)
+	return nil, usageErrorf("unknown isolation class %q: use subprocess or bwrap", o.isolation)
 }
 
 // printSummary prints the human summary of a sealed run.

@@ -16,44 +16,62 @@ type Isolation interface {
 }
 
 // Subprocess is the default isolation class: the SUT runs as a child process
-// of the harness, in its own process group, in a scratch copy of the
-// workspace, with a filtered environment, resource limits and capped output.
-// It does not stop the SUT from reading or writing files its user may reach;
-// the bwrap class does.
+// of the harness, in its own session and process group, in a scratch copy of
+// the workspace, with a filtered environment, resource limits and capped
+// output. It does not stop the SUT from reading or writing files its user
+// may reach, from using the network or from signalling other processes of
+// its user; the bwrap class does (docs/isolation.md has the list).
 //
-// A builtin SUT runs through the launcher, which applies the limits before
-// the SUT's code runs. Any other program is started directly, and Run sets
-// its limits with prlimit(2) right after the start, which saves the
-// launcher's start-up time on every attempt.
+// With a launcher, the SUT runs below the launcher in supervisor mode, a
+// child subreaper that kills every process left below it when the SUT ends,
+// including daemons that called setsid. Its child, the launcher in plain
+// mode, applies the limits before the SUT's program runs.
 //
-// NOTE: a process the program forks in the instant between its start and
-// the prlimit call keeps the harness's limits.
+// Without a launcher, the program is started directly and Run sets its
+// limits with prlimit(2) right after the start.
+//
+// NOTE: without a launcher, a process the program forks in the instant
+// between its start and the prlimit call keeps the harness's limits, and so
+// do the program's own first instants.
 type Subprocess struct {
 	// Launcher is the command line that re-executes codegenie as the
-	// launcher, which runs builtin SUTs. When it is empty, builtin SUTs
-	// cannot run.
+	// launcher. When it is empty, builtin SUTs cannot run, and processes
+	// that leave the SUT's process group outlive the attempt.
 	Launcher []string
 }
 
 // Name returns "subprocess".
 func (Subprocess) Name() string { return "subprocess" }
 
-// Command returns the launcher command for a builtin SUT and the program
-// itself otherwise.
+// Command returns the launcher command in supervisor mode when a launcher is
+// configured, and the program itself otherwise.
 func (s Subprocess) Command(req Request) (*exec.Cmd, error) {
-	argv := req.Argv
-	if isBuiltin(req.Argv) {
-		var err error
-		if argv, err = launchArgv(s.Launcher, req); err != nil {
+	if len(s.Launcher) == 0 {
+		if _, err := launchArgv(nil, req); err != nil {
 			return nil, err
 		}
+		return exec.Command(req.Argv[0], req.Argv[1:]...), nil
+	}
+	launcher := append(append([]string(nil), s.Launcher...), superviseFlag)
+	argv, err := launchArgv(launcher, req)
+	if err != nil {
+		return nil, err
 	}
 	return exec.Command(argv[0], argv[1:]...), nil
 }
 
 // limitsAfterStart reports whether Run must apply req.Limits to the started
 // process itself, because no launcher does.
-func (s Subprocess) limitsAfterStart(req Request) bool { return !isBuiltin(req.Argv) }
+func (s Subprocess) limitsAfterStart(req Request) bool { return len(s.Launcher) == 0 }
+
+// supervisorDepth is 1 with a launcher, which supervises the SUT, and 0
+// without one, when the leader is the SUT.
+func (s Subprocess) supervisorDepth() int {
+	if len(s.Launcher) > 0 {
+		return 1
+	}
+	return 0
+}
 
 func isBuiltin(argv []string) bool { return strings.HasPrefix(argv[0], BuiltinPrefix) }
 

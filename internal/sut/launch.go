@@ -31,6 +31,9 @@ func MaybeLaunch(args []string, builtins []Builtin) {
 }
 
 func launch(args []string, builtins []Builtin, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == superviseFlag {
+		return supervise(args[1:], stderr)
+	}
 	sep := -1
 	for i, a := range args {
 		if a == "--" {
@@ -43,6 +46,10 @@ func launch(args []string, builtins []Builtin, stdout, stderr io.Writer) int {
 		return 126
 	}
 	if err := applyLimits(args[:sep]); err != nil {
+		fmt.Fprintf(stderr, "codegenie launcher: %v\n", err)
+		return 126
+	}
+	if err := restrictSelf(); err != nil {
 		fmt.Fprintf(stderr, "codegenie launcher: %v\n", err)
 		return 126
 	}
@@ -63,15 +70,24 @@ func launch(args []string, builtins []Builtin, stdout, stderr io.Writer) int {
 
 // applyLimits applies the launcher's limit flags to the launcher itself.
 func applyLimits(flags []string) error {
+	l, err := parseLimits(flags)
+	if err != nil {
+		return err
+	}
+	return l.applyTo(0)
+}
+
+// parseLimits parses the launcher's limit flags, the inverse of Limits.args.
+func parseLimits(flags []string) (Limits, error) {
 	var l Limits
 	for _, f := range flags {
 		name, value, ok := strings.Cut(strings.TrimPrefix(f, "--"), "=")
 		if !ok || !strings.HasPrefix(f, "--") {
-			return fmt.Errorf("invalid limit %q", f)
+			return Limits{}, fmt.Errorf("invalid limit %q", f)
 		}
 		v, err := strconv.ParseUint(value, 10, 64)
 		if err != nil {
-			return fmt.Errorf("invalid limit %q: %w", f, err)
+			return Limits{}, fmt.Errorf("invalid limit %q: %w", f, err)
 		}
 		switch name {
 		case "cpu":
@@ -83,10 +99,10 @@ func applyLimits(flags []string) error {
 		case "nproc":
 			l.Processes = v
 		default:
-			return fmt.Errorf("unknown limit %q", name)
+			return Limits{}, fmt.Errorf("unknown limit %q", name)
 		}
 	}
-	return l.applyTo(0)
+	return l, nil
 }
 
 // applyTo sets the limits on process pid (0 means this process) with
@@ -115,6 +131,19 @@ func (l Limits) applyTo(pid int) error {
 		if err := unix.Prlimit(pid, r.resource, &lim, nil); err != nil {
 			return fmt.Errorf("set limit %s=%d: %w", r.name, r.value, err)
 		}
+	}
+	return nil
+}
+
+// restrictSelf sets what every SUT gets whatever its limits: no core dumps,
+// which would land in the workspace, and no_new_privs, so that set-user-ID
+// programs such as sudo gain nothing.
+func restrictSelf() error {
+	if err := unix.Setrlimit(unix.RLIMIT_CORE, &unix.Rlimit{}); err != nil {
+		return fmt.Errorf("set limit core=0: %w", err)
+	}
+	if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
+		return fmt.Errorf("set no_new_privs: %w", err)
 	}
 	return nil
 }

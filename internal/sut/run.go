@@ -86,7 +86,9 @@ func Run(ctx context.Context, req Request) (Result, error) {
 	}
 	cmd.Dir = req.Dir
 	cmd.Env = req.Env
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	// A new session is a new process group without a controlling terminal,
+	// so the SUT cannot push input into the user's terminal (TIOCSTI).
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Pdeathsig: syscall.SIGKILL}
 
 	stdout := &cappedWriter{w: req.Stdout, cap: req.OutputCap}
 	stderr := &cappedWriter{w: req.Stderr, cap: req.OutputCap}
@@ -111,6 +113,7 @@ func Run(ctx context.Context, req Request) (Result, error) {
 		return Result{}, &StartError{Argv: req.Argv, Err: err}
 	}
 	pgid := cmd.Process.Pid
+	tree := newProcessTree(pgid, supervisorDepth(iso))
 	if la, ok := iso.(interface{ limitsAfterStart(Request) bool }); ok && la.limitsAfterStart(req) {
 		if err := req.Limits.applyTo(pgid); err != nil {
 			killGroup(pgid)
@@ -135,7 +138,7 @@ func Run(ctx context.Context, req Request) (Result, error) {
 	case waitErr = <-waitDone:
 	case <-runCtx.Done():
 		stopped = true
-		waitErr = stopGroup(pgid, req.Grace, waitDone)
+		waitErr = stopGroup(tree, req.Grace, waitDone)
 	}
 	// Whatever the leader did, nothing of its group may outlive the attempt.
 	killGroup(pgid)
@@ -154,11 +157,12 @@ func Run(ctx context.Context, req Request) (Result, error) {
 	return res, nil
 }
 
-// stopGroup sends SIGTERM to the process group, waits up to grace for the
-// leader and the rest of the group, then sends SIGKILL. It returns the
-// leader's wait error.
-func stopGroup(pgid int, grace time.Duration, waitDone <-chan error) error {
-	syscall.Kill(-pgid, syscall.SIGTERM)
+// stopGroup sends SIGTERM to the SUT's processes, waits up to grace for the
+// leader and the rest of the group, then sends SIGKILL to the whole tree. It
+// returns the leader's wait error.
+func stopGroup(tree *processTree, grace time.Duration, waitDone <-chan error) error {
+	pgid := tree.leader.pgid
+	tree.terminate()
 	deadline := time.NewTimer(grace)
 	defer deadline.Stop()
 
@@ -166,7 +170,7 @@ func stopGroup(pgid int, grace time.Duration, waitDone <-chan error) error {
 	select {
 	case waitErr = <-waitDone:
 	case <-deadline.C:
-		killGroup(pgid)
+		tree.kill()
 		return <-waitDone
 	}
 	// The leader is gone; give the rest of the group what is left of the
