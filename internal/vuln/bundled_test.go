@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -16,7 +17,12 @@ import (
 	"github.com/codegenie/codegenie/internal/sut"
 )
 
-var update = flag.Bool("update", false, "rewrite the bundled vuln-remediation cases from the OSV records")
+var (
+	update = flag.Bool("update", false,
+		"rewrite the bundled vuln-remediation cases from the OSV records and the recorded version lists")
+	refreshProxy = flag.Bool("refresh-proxy", false,
+		"list the modules' versions again through the go command (network) and rewrite "+proxyVersionsFile)
+)
 
 const (
 	// osvDataDir holds the 80 OSV records of the Go vulnerability database
@@ -26,23 +32,61 @@ const (
 	bundledTaskDir = "../../benches/vuln-remediation"
 )
 
-// The pinned outcome of importing the 80 records without the network.
+// bundledImportOptions are the options the bundled cases are generated
+// with: versions resolved through the recorded version lists.
+func bundledImportOptions(t *testing.T) ImportOptions {
+	return ImportOptions{ResolveVersions: true, Lister: loadProxyVersions(t)}
+}
+
+// The pinned outcome of importing the 80 records. The bundled cases are
+// the resolved import; the import without version lists uses only the
+// versions the records name.
 const (
-	wantRecords = 80
-	wantCases   = 82
+	wantRecords         = 80
+	wantCases           = 59
+	wantRecordOnlyCases = 32
 )
 
-// wantSkips are the modules of the 80 records that yield no case. Each has
-// a single range from the first version whose fix is a pseudo-version
-// without a base tag (v0.0.0-..., v3.0.0-...), a vN.0.0 release or a vN.0.0
-// pre-release. No earlier version can be derived from those offline.
-var wantSkips = map[string]SkipReason{
-	"GO-2020-0025 code.cloudfoundry.org/archiver": SkipNoVersion,
-	"GO-2021-0070 github.com/opencontainers/runc": SkipNoVersion,
-	"GO-2021-0356 golang.org/x/crypto":            SkipNoVersion,
-	"GO-2022-0603 gopkg.in/yaml.v3":               SkipNoVersion,
-	"GO-2023-2074 github.com/gomarkdown/markdown": SkipNoVersion,
-	"GO-2025-4208 github.com/gofiber/utils/v2":    SkipNoVersion,
+var (
+	wantRecordOnlySources = map[string]int{SourceIntroduced: 28, SourcePseudoVersionBase: 4}
+	wantRecordOnlySkips   = map[SkipReason]int{SkipNoVersion: 56}
+	wantResolvedSources   = map[string]int{SourceModuleProxy: 52, SourceIntroduced: 7}
+)
+
+// wantResolvedSkips are the modules of the 80 records that yield no case
+// with the recorded version lists. The proxy refused to list eight modules
+// (403 Forbidden). For the others it listed no version inside a range that
+// a fixed version leaves, and the record names none either.
+var wantResolvedSkips = map[string]SkipReason{
+	"GO-2020-0025 code.cloudfoundry.org/archiver":                  SkipListFailed,
+	"GO-2021-0070 github.com/opencontainers/runc":                  SkipNoVersion,
+	"GO-2021-0081 github.com/containers/image":                     SkipListFailed,
+	"GO-2021-0109 github.com/ory/fosite":                           SkipNoVersion,
+	"GO-2021-0356 golang.org/x/crypto":                             SkipNoVersion,
+	"GO-2022-0233 github.com/pires/go-proxyproto":                  SkipNoVersion,
+	"GO-2022-0384 helm.sh/helm/v3":                                 SkipNoVersion,
+	"GO-2022-0386 github.com/nats-io/jwt/v2":                       SkipNoVersion,
+	"GO-2022-0444 github.com/theupdateframework/go-tuf":            SkipNoVersion,
+	"GO-2022-0603 gopkg.in/yaml.v3":                                SkipNoVersion,
+	"GO-2022-0762 github.com/microcosm-cc/bluemonday":              SkipNoVersion,
+	"GO-2022-0799 github.com/mholt/archiver":                       SkipListFailed,
+	"GO-2022-0887 github.com/go-ldap/ldap":                         SkipNoVersion,
+	"GO-2022-0942 github.com/graphql-go/graphql":                   SkipNoVersion,
+	"GO-2022-0945 gopkg.in/square/go-jose.v1":                      SkipListFailed,
+	"GO-2022-0957 github.com/tidwall/gjson":                        SkipNoVersion,
+	"GO-2023-1515 github.com/rancher/wrangler":                     SkipListFailed,
+	"GO-2023-1534 github.com/pion/dtls/v2":                         SkipNoVersion,
+	"GO-2023-1602 github.com/russellhaering/gosaml2":               SkipNoVersion,
+	"GO-2023-1792 github.com/rs/cors":                              SkipNoVersion,
+	"GO-2023-2074 github.com/gomarkdown/markdown":                  SkipNoVersion,
+	"GO-2023-2380 github.com/ecies/go/v2":                          SkipListFailed,
+	"GO-2024-2900 go.opentelemetry.io/collector/config/configgrpc": SkipNoVersion,
+	"GO-2024-2900 go.opentelemetry.io/collector/config/confighttp": SkipNoVersion,
+	"GO-2024-2912 github.com/docker/cli":                           SkipNoVersion,
+	"GO-2024-3279 cosmossdk.io/math":                               SkipNoVersion,
+	"GO-2025-3640 github.com/vbatts/tar-split":                     SkipNoVersion,
+	"GO-2026-5348 github.com/go-pkgz/auth":                         SkipListFailed,
+	"GO-2026-5348 github.com/go-pkgz/auth/v2":                      SkipListFailed,
 }
 
 func osvData(t *testing.T) string {
@@ -55,16 +99,20 @@ func osvData(t *testing.T) string {
 
 // TestBundledCasesUpToDate regenerates the cases into a temporary directory
 // and compares them with the committed ones. Run it with -update to rewrite
-// the committed cases.
+// the committed cases, and with -refresh-proxy as well to list the
+// versions again first.
 func TestBundledCasesUpToDate(t *testing.T) {
 	from := osvData(t)
+	if *refreshProxy {
+		refreshProxyVersions(t, from)
+	}
 	if *update {
-		if _, err := Import(from, bundledTaskDir, ImportOptions{}); err != nil {
+		if _, err := Import(from, bundledTaskDir, bundledImportOptions(t)); err != nil {
 			t.Fatalf("rewrite bundled cases: %v", err)
 		}
 	}
 	out := t.TempDir()
-	if _, err := Import(from, out, ImportOptions{}); err != nil {
+	if _, err := Import(from, out, bundledImportOptions(t)); err != nil {
 		t.Fatalf("Import() error = %v", err)
 	}
 	want := readTree(t, filepath.Join(out, "cases"), false)
@@ -75,29 +123,105 @@ func TestBundledCasesUpToDate(t *testing.T) {
 	}
 }
 
+// importOutcome is what importing the 80 records gives in one mode.
+type importOutcome struct {
+	cases   int
+	sources map[string]int
+	skips   map[SkipReason]int
+}
+
 // TestImportAccountsForEveryRecord pins how many cases and skips the 80
-// records give, and checks that every record yields a case or a skip.
+// records give in each mode, and checks that every record yields a case or
+// a skip.
 func TestImportAccountsForEveryRecord(t *testing.T) {
 	from := osvData(t)
-	rep, err := Import(from, t.TempDir(), ImportOptions{})
+	tests := []struct {
+		name string
+		opts ImportOptions
+		want importOutcome
+	}{
+		{
+			name: "record versions only",
+			opts: ImportOptions{},
+			want: importOutcome{
+				cases:   wantRecordOnlyCases,
+				sources: wantRecordOnlySources,
+				skips:   wantRecordOnlySkips,
+			},
+		},
+		{
+			name: "resolved versions",
+			opts: bundledImportOptions(t),
+			want: importOutcome{
+				cases:   wantCases,
+				sources: wantResolvedSources,
+				skips:   countReasons(wantResolvedSkips),
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rep, err := Import(from, t.TempDir(), tt.opts)
+			if err != nil {
+				t.Fatalf("Import() error = %v", err)
+			}
+			if rep.Records != wantRecords {
+				t.Errorf("Import() read %d records, want %d", rep.Records, wantRecords)
+			}
+			got := importOutcome{cases: len(rep.Cases), sources: map[string]int{}, skips: map[SkipReason]int{}}
+			for _, c := range rep.Cases {
+				got.sources[c.VersionSource]++
+			}
+			for _, s := range rep.Skipped {
+				got.skips[s.Reason]++
+			}
+			if diff := cmp.Diff(tt.want, got, cmp.AllowUnexported(importOutcome{})); diff != "" {
+				t.Errorf("Import() outcome mismatch (-want +got):\n%s", diff)
+			}
+			checkEveryRecordAccounted(t, from, rep)
+		})
+	}
+}
+
+// TestImportResolvedSkips pins which modules the resolved import skips and
+// checks that the recorded version lists cover exactly the modules whose
+// versions the import requests.
+func TestImportResolvedSkips(t *testing.T) {
+	from := osvData(t)
+	rec := &recordingLister{lister: loadProxyVersions(t)}
+	rep, err := Import(from, t.TempDir(), ImportOptions{ResolveVersions: true, Lister: rec})
 	if err != nil {
 		t.Fatalf("Import() error = %v", err)
-	}
-	if rep.Records != wantRecords {
-		t.Errorf("Import() read %d records, want %d", rep.Records, wantRecords)
-	}
-	if len(rep.Cases) != wantCases {
-		t.Errorf("Import() wrote %d cases, want %d", len(rep.Cases), wantCases)
 	}
 
 	gotSkips := map[string]SkipReason{}
 	for _, s := range rep.Skipped {
 		gotSkips[s.AdvisoryID+" "+s.Module] = s.Reason
 	}
-	if diff := cmp.Diff(wantSkips, gotSkips); diff != "" {
+	if diff := cmp.Diff(wantResolvedSkips, gotSkips); diff != "" {
 		t.Errorf("Import() skips mismatch (-want +got):\n%s", diff)
 	}
 
+	requested := slices.Clone(rec.requested)
+	slices.Sort(requested)
+	if diff := cmp.Diff(loadProxyVersions(t).modules(), requested); diff != "" {
+		t.Errorf("the modules in %s differ from those the import lists (-file +listed):\n%s\n"+
+			"Refresh the file with: go test ./internal/vuln -run TestBundledCasesUpToDate -refresh-proxy -update", proxyVersionsFile, diff)
+	}
+}
+
+func countReasons(skips map[string]SkipReason) map[SkipReason]int {
+	counts := map[SkipReason]int{}
+	for _, r := range skips {
+		counts[r]++
+	}
+	return counts
+}
+
+// checkEveryRecordAccounted reports each record file in from that yields
+// neither a case nor a skip.
+func checkEveryRecordAccounted(t *testing.T, from string, rep ImportReport) {
+	t.Helper()
 	accounted := map[string]bool{}
 	for _, c := range rep.Cases {
 		accounted[c.AdvisoryID+".json"] = true
@@ -114,12 +238,6 @@ func TestImportAccountsForEveryRecord(t *testing.T) {
 			t.Errorf("record %s yields neither a case nor a skip", filepath.Base(f))
 		}
 	}
-
-	sources := map[string]int{}
-	for _, c := range rep.Cases {
-		sources[c.VersionSource]++
-	}
-	t.Logf("version sources: %v", sources)
 }
 
 // loadBundled loads the committed task class with the go_mod_remediation

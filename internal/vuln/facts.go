@@ -20,7 +20,7 @@ import (
 //	module: github.com/prometheus/client_golang
 //	package: github.com/prometheus/client_golang/prometheus/promhttp
 //	version: v1.11.0
-//	version_source: predecessor-estimate
+//	version_source: module-proxy
 //	affected_ranges:
 //	  - fixed: v1.11.1
 //
@@ -46,15 +46,12 @@ const (
 	SourceLastAffected = "osv-last-affected"
 	SourceIntroduced   = "osv-introduced"
 	// SourcePseudoVersionBase is the tag a pseudo-version fixed version is
-	// built on (v1.1.24 for v1.1.25-0.20191211073109-8ebf2e419df7). The
-	// pseudo-version form guarantees that tag exists and precedes the fix.
+	// built on (v1.1.24 for v1.1.25-0.20191211073109-8ebf2e419df7). The go
+	// command accepts a pseudo-version only when that tag is on an ancestor
+	// of its commit, so the tag exists and precedes the fix.
 	SourcePseudoVersionBase = "pseudo-version-base"
-	// SourcePredecessorEstimate is a release derived from a fixed version
-	// (v1.4.0 for v1.4.1, v1.3.0 for v1.4.0). It is an estimate: nothing
-	// checked that the module published it.
-	SourcePredecessorEstimate = "predecessor-estimate"
-	// SourceModuleProxy is the newest affected version that the Go module
-	// proxy lists (ImportOptions.ResolveVersions).
+	// SourceModuleProxy is the newest version in an affected range that
+	// the Go module proxy lists (ImportOptions.ResolveVersions).
 	SourceModuleProxy = "module-proxy"
 )
 

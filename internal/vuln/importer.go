@@ -18,9 +18,11 @@ import (
 // ImportOptions controls Import.
 type ImportOptions struct {
 	// ResolveVersions picks, for each module, the newest version that the
-	// Lister reports inside an affected range, instead of a version derived
-	// from the record. Modules for which it lists none fall back to the
-	// versions the record names; estimated predecessors are not used then.
+	// Lister reports inside an affected range. A release wins over a
+	// pre-release. Modules for which it lists none in a range fall back to
+	// the versions the record names. Without it, only those are used:
+	// introduced and last_affected versions and the base tags of
+	// pseudo-version fixed versions.
 	ResolveVersions bool
 	// Lister lists published versions when ResolveVersions is set. Nil
 	// means GoListLister{}, which may reach the network through the go
@@ -265,42 +267,43 @@ type candidate struct {
 	rank    int
 }
 
+// The ranks of the version sources. Listed versions are published, so they
+// win over versions taken from the record. A release wins over a
+// pre-release, the preference the go command applies to version queries
+// such as @latest. A version the record names wins
+// over the base of a pseudo-version, which the record names only through
+// the pseudo-version's form.
+const (
+	rankListedRelease = iota
+	rankListedPrerelease
+	rankRecordNamed
+	rankPseudoVersionBase
+)
+
 // chooseVersion picks the version the workspace requires. The version must
 // lie in an affected range, suit the module path's major version, and have
 // a fixed version above it that leaves every range, so that the case can be
-// solved without the network.
+// solved without the network. A listed "+incompatible" version counts like
+// any other: it is the only form a path without a major suffix can require
+// from v2 on.
 func chooseVersion(ctx context.Context, m Module, opts ImportOptions) (string, string, *Skip) {
 	var cands []candidate
 	if opts.ResolveVersions {
 		listed, err := opts.Lister.ListVersions(ctx, m.Path)
 		if err != nil {
+			// Falling back to the record here would let an unreachable
+			// proxy change cases silently, so the failure is a skip.
 			return "", "", &Skip{Reason: SkipListFailed, Detail: err.Error()}
 		}
 		for _, v := range listed {
-			cands = append(cands, candidate{v, SourceModuleProxy, 0})
-		}
-	}
-	for _, iv := range m.Ranges {
-		if iv.LastAffected != "" {
-			cands = append(cands, candidate{iv.LastAffected, SourceLastAffected, 1})
-		}
-		if iv.Introduced != "" {
-			cands = append(cands, candidate{iv.Introduced, SourceIntroduced, 1})
-		}
-		if iv.Fixed == "" {
-			continue
-		}
-		if module.IsPseudoVersion(iv.Fixed) {
-			if base, err := module.PseudoVersionBase(iv.Fixed); err == nil && base != "" {
-				cands = append(cands, candidate{base, SourcePseudoVersionBase, 2})
+			rank := rankListedRelease
+			if semver.Prerelease(v) != "" {
+				rank = rankListedPrerelease
 			}
-		}
-		// A listed version is real and an estimate is not, so estimates
-		// only fill in when nothing was listed.
-		if p, ok := predecessor(iv.Fixed); ok && !opts.ResolveVersions {
-			cands = append(cands, candidate{p, SourcePredecessorEstimate, 3})
+			cands = append(cands, candidate{v, SourceModuleProxy, rank})
 		}
 	}
+	cands = append(cands, recordVersions(m)...)
 
 	var best *candidate
 	for i := range cands {
@@ -313,13 +316,43 @@ func chooseVersion(ctx context.Context, m Module, opts ImportOptions) (string, s
 		}
 	}
 	if best == nil {
-		detail := fmt.Sprintf("no version named in or derived from the record lies in an affected range %s with a fixed version above it", formatRanges(m.Ranges))
+		detail := fmt.Sprintf("the record names no version (introduced, last_affected or the base tag of a pseudo-version) "+
+			"that lies in an affected range %s with a fixed version above it; resolving versions through the module proxy may find one", formatRanges(m.Ranges))
 		if opts.ResolveVersions {
 			detail = fmt.Sprintf("neither the module proxy nor the record gives a version in an affected range %s with a fixed version above it", formatRanges(m.Ranges))
 		}
 		return "", "", &Skip{Reason: SkipNoVersion, Detail: detail}
 	}
 	return best.version, best.source, nil
+}
+
+// recordVersions returns the versions the record names for m: every
+// introduced version other than "0", every last_affected version, and the
+// tag that a pseudo-version fixed version is built on. A pseudo-version
+// names its base tag: Go writes vX.Y.(Z+1)-0.<time>-<commit> for a commit
+// after tag vX.Y.Z and vX.Y.Z-pre.0.<time>-<commit> for one after
+// vX.Y.Z-pre, and since Go 1.13 the go command rejects a pseudo-version
+// whose base tag is not on an ancestor of the commit. The form
+// vX.0.0-<time>-<commit> has no base tag and gives nothing.
+// No version is derived from a fixed version in any other way: a guessed
+// predecessor such as v1.4.0 for v1.4.1 may never have been published.
+func recordVersions(m Module) []candidate {
+	var cands []candidate
+	for _, iv := range m.Ranges {
+		if iv.LastAffected != "" {
+			cands = append(cands, candidate{iv.LastAffected, SourceLastAffected, rankRecordNamed})
+		}
+		if iv.Introduced != "" {
+			cands = append(cands, candidate{iv.Introduced, SourceIntroduced, rankRecordNamed})
+		}
+		if iv.Fixed == "" || !module.IsPseudoVersion(iv.Fixed) {
+			continue
+		}
+		if base, err := module.PseudoVersionBase(iv.Fixed); err == nil && base != "" {
+			cands = append(cands, candidate{base, SourcePseudoVersionBase, rankPseudoVersionBase})
+		}
+	}
+	return cands
 }
 
 // solvable reports whether v is a version the workspace can require for m

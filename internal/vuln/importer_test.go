@@ -72,7 +72,7 @@ func syntheticRecords() map[string]string {
 		"GO-2099-0002.json": recordJSON("GO-2099-0002",
 			goEntry("stdlib", []string{"net/http"}, semverJSON(in, "0", fx, "1.20.1")),
 			goEntry("toolchain", nil, semverJSON(in, "0", fx, "1.20.1")),
-			goEntry("golang.org/x/net", []string{"golang.org/x/net/html"}, semverJSON(in, "0", fx, "0.13.0"))),
+			goEntry("golang.org/x/net", []string{"golang.org/x/net/html"}, semverJSON(in, "0.7.0", fx, "0.13.0"))),
 		"GO-2099-0003.json": recordJSON("GO-2099-0003",
 			`{"package": {"name": "requests", "ecosystem": "PyPI"}, "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "2.0"}]}]}`),
 		"GO-2099-0004.json": `{"id": "GO-2099-0004", "withdrawn": "2099-01-01T00:00:00Z", "affected": []}`,
@@ -83,12 +83,12 @@ func syntheticRecords() map[string]string {
 		"GO-2099-0008.json": recordJSON("GO-2099-0008", goEntry("gopkg.in/yaml.v3", []string{"gopkg.in/yaml.v3"},
 			semverJSON(in, "0", fx, "3.0.0-20220521103104-8f96da9f5d5e"))),
 		"GO-2099-0009.json": recordJSON("GO-2099-0009",
-			goEntry("example.com/mod/v2", nil, semverJSON(in, "0", fx, "2.0.8")),
+			goEntry("example.com/mod/v2", nil, semverJSON(in, "2.0.1", fx, "2.0.8")),
 			goEntry("example.com/mod", nil, semverJSON(in, "0", fx, "1.0.0"))),
 		"GO-2099-0010.json": recordJSON("GO-2099-0010", goEntry("example.com/dns", nil,
 			semverJSON(in, "0", fx, "1.1.25-0.20191211073109-8ebf2e419df7"))),
 		"GO-2099-0011.json": recordJSON("GO-2099-0011", goEntry("example.com/dist", nil,
-			semverJSON(in, "0", fx, "2.8.0+incompatible"))),
+			semverJSON(in, "0", fx, "2.8.1-0.20220101000000-0123456789ab+incompatible"))),
 		"GO-2099-0012.json": recordJSON("GO-2099-0012", goEntry("example.com/la", nil,
 			semverJSON(in, "0", fx, "1.9.0"), semverJSON(in, "1.0.0", la, "1.2.0"))),
 		"GO-2099-0013.json": recordJSON("GO-2099-0013", goEntry("example.com/open", nil,
@@ -96,8 +96,13 @@ func syntheticRecords() map[string]string {
 		"GO-2099-0014.json": `{"id": "GO-2099-0014", "affected": []}`,
 		"GO-2099-0015.json": recordJSON("GO-2099-0015", goEntry("example.com/has space", nil, semverJSON(in, "0", fx, "1.0.1"))),
 		"GO-2099-0016.json": recordJSON("GO-2099-0016",
-			goEntry("example.com/mod", nil, semverJSON(in, "0", fx, "1.0.1")),
-			goEntry("example.com/Mod", nil, semverJSON(in, "0", fx, "1.0.1"))),
+			goEntry("example.com/mod", nil, semverJSON(in, "1.0.0", fx, "1.0.1")),
+			goEntry("example.com/Mod", nil, semverJSON(in, "1.0.0", fx, "1.0.1"))),
+		"GO-2099-0017.json": recordJSON("GO-2099-0017", goEntry("example.com/etcd", nil,
+			semverJSON(in, "0", fx, "0.5.0-alpha.5.0.20190108173120-83c051b701d3"))),
+		// v1.4.0 may never have been published, so it is not guessed.
+		"GO-2099-0018.json": recordJSON("GO-2099-0018", goEntry("example.com/unnamed", nil,
+			semverJSON(in, "0", fx, "1.4.1"))),
 		"notes.md": "not a record",
 	}
 }
@@ -113,14 +118,16 @@ func TestImportSyntheticRecords(t *testing.T) {
 
 	wantCases := []ImportedCase{
 		{ID: "go-2099-0001-example.com-reint", AdvisoryID: "GO-2099-0001", Module: "example.com/reint", Version: "v1.3.0", VersionSource: SourceIntroduced},
-		{ID: "go-2099-0002-golang.org-x-net", AdvisoryID: "GO-2099-0002", Module: "golang.org/x/net", Version: "v0.12.0", VersionSource: SourcePredecessorEstimate},
-		{ID: "go-2099-0009-example.com-mod-v2", AdvisoryID: "GO-2099-0009", Module: "example.com/mod/v2", Version: "v2.0.7", VersionSource: SourcePredecessorEstimate},
+		{ID: "go-2099-0002-golang.org-x-net", AdvisoryID: "GO-2099-0002", Module: "golang.org/x/net", Version: "v0.7.0", VersionSource: SourceIntroduced},
+		{ID: "go-2099-0009-example.com-mod-v2", AdvisoryID: "GO-2099-0009", Module: "example.com/mod/v2", Version: "v2.0.1", VersionSource: SourceIntroduced},
 		{ID: "go-2099-0010-example.com-dns", AdvisoryID: "GO-2099-0010", Module: "example.com/dns", Version: "v1.1.24", VersionSource: SourcePseudoVersionBase},
-		{ID: "go-2099-0011-example.com-dist", AdvisoryID: "GO-2099-0011", Module: "example.com/dist", Version: "v2.7.0+incompatible", VersionSource: SourcePredecessorEstimate},
+		{ID: "go-2099-0011-example.com-dist", AdvisoryID: "GO-2099-0011", Module: "example.com/dist", Version: "v2.8.0+incompatible", VersionSource: SourcePseudoVersionBase},
 		{ID: "go-2099-0012-example.com-la", AdvisoryID: "GO-2099-0012", Module: "example.com/la", Version: "v1.2.0", VersionSource: SourceLastAffected},
 		// The two paths differ only in case, so the second gets a hash.
-		{ID: "go-2099-0016-example.com-mod", AdvisoryID: "GO-2099-0016", Module: "example.com/Mod", Version: "v1.0.0", VersionSource: SourcePredecessorEstimate},
-		{ID: "go-2099-0016-example.com-mod-" + shortHash("GO-2099-0016\x00example.com/mod"), AdvisoryID: "GO-2099-0016", Module: "example.com/mod", Version: "v1.0.0", VersionSource: SourcePredecessorEstimate},
+		{ID: "go-2099-0016-example.com-mod", AdvisoryID: "GO-2099-0016", Module: "example.com/Mod", Version: "v1.0.0", VersionSource: SourceIntroduced},
+		{ID: "go-2099-0016-example.com-mod-" + shortHash("GO-2099-0016\x00example.com/mod"), AdvisoryID: "GO-2099-0016", Module: "example.com/mod", Version: "v1.0.0", VersionSource: SourceIntroduced},
+		// The base of a pseudo-version built on a pre-release tag.
+		{ID: "go-2099-0017-example.com-etcd", AdvisoryID: "GO-2099-0017", Module: "example.com/etcd", Version: "v0.5.0-alpha.5", VersionSource: SourcePseudoVersionBase},
 	}
 	slices.SortFunc(wantCases, func(a, b ImportedCase) int { return strings.Compare(a.ID, b.ID) })
 	if diff := cmp.Diff(wantCases, rep.Cases); diff != "" {
@@ -139,6 +146,7 @@ func TestImportSyntheticRecords(t *testing.T) {
 		{File: "GO-2099-0013.json", AdvisoryID: "GO-2099-0013", Module: "example.com/open", Reason: SkipNoVersion},
 		{File: "GO-2099-0014.json", AdvisoryID: "GO-2099-0014", Reason: SkipNoAffected},
 		{File: "GO-2099-0015.json", AdvisoryID: "GO-2099-0015", Module: "example.com/has space", Reason: SkipInvalidModule},
+		{File: "GO-2099-0018.json", AdvisoryID: "GO-2099-0018", Module: "example.com/unnamed", Reason: SkipNoVersion},
 		{File: "bad.json", Reason: SkipInvalidRecord},
 	}
 	if diff := cmp.Diff(wantSkips, rep.Skipped, cmpopts.IgnoreFields(Skip{}, "Detail")); diff != "" {
@@ -149,8 +157,8 @@ func TestImportSyntheticRecords(t *testing.T) {
 			t.Errorf("skip %s %s (%s) has no detail", s.File, s.Module, s.Reason)
 		}
 	}
-	if rep.Records != 16 {
-		t.Errorf("Import() records = %d, want 16 (notes.md is not a record)", rep.Records)
+	if rep.Records != 18 {
+		t.Errorf("Import() records = %d, want 18 (notes.md is not a record)", rep.Records)
 	}
 }
 
@@ -237,8 +245,8 @@ func TestImportedCasesLoad(t *testing.T) {
 	if err != nil {
 		t.Fatalf("bench.Load() error = %v", err)
 	}
-	if len(tc.Cases) != 8 {
-		t.Fatalf("bench.Load() found %d cases, want 8", len(tc.Cases))
+	if len(tc.Cases) != 9 {
+		t.Fatalf("bench.Load() found %d cases, want 9", len(tc.Cases))
 	}
 	c := tc.Cases[0]
 	if c.ID != "go-2099-0001-example.com-reint" || c.Cluster != "go-2099-0001" {
@@ -441,12 +449,28 @@ func TestImportResolveVersions(t *testing.T) {
 		// A listed v2 version does not suit a path without a major suffix.
 		"GO-2099-0005.json": recordJSON("GO-2099-0005", goEntry("example.com/major", nil,
 			semverJSON(in, "0", fx, "1.0.1"))),
+		// A listed release wins over a newer listed pre-release.
+		"GO-2099-0006.json": recordJSON("GO-2099-0006", goEntry("example.com/release", nil,
+			semverJSON(in, "0", fx, "1.5.0"))),
+		// A pre-release is used when no release lies in a range.
+		"GO-2099-0007.json": recordJSON("GO-2099-0007", goEntry("example.com/pre/v2", nil,
+			semverJSON(in, "0", fx, "2.0.0-rc.4"))),
+		// A path without a major suffix takes listed +incompatible versions.
+		"GO-2099-0008.json": recordJSON("GO-2099-0008", goEntry("example.com/incompat", nil,
+			semverJSON(in, "0", fx, "3.2.0+incompatible"))),
+		// Nothing listed: the tag a pseudo-version fix is built on.
+		"GO-2099-0009.json": recordJSON("GO-2099-0009", goEntry("example.com/pseudo", nil,
+			semverJSON(in, "0", fx, "1.1.25-0.20191211073109-8ebf2e419df7"))),
 	})
 	lister := fakeLister{
 		"example.com/listed":   {"v1.0.0", "v1.1.9", "v1.2.0", "v1.3.0", "v1.3.1", "v1.3.2", "v1.4.0"},
 		"example.com/fallback": {"v1.6.0"},
 		"example.com/estimate": {"v1.6.0", "v1.7.0"},
 		"example.com/major":    {"v1.0.1", "v2.0.0"},
+		"example.com/release":  {"v1.3.0", "v1.4.0-rc.1", "v1.5.0"},
+		"example.com/pre/v2":   {"v2.0.0-rc.1", "v2.0.0-rc.3", "v2.0.0-rc.4"},
+		"example.com/incompat": {"v1.0.0", "v2.0.0+incompatible", "v3.1.0+incompatible", "v3.2.0+incompatible"},
+		"example.com/pseudo":   {},
 	}
 
 	rep, err := Import(from, out, ImportOptions{ResolveVersions: true, Lister: lister})
@@ -456,6 +480,10 @@ func TestImportResolveVersions(t *testing.T) {
 	wantCases := []ImportedCase{
 		{ID: "go-2099-0001-example.com-listed", AdvisoryID: "GO-2099-0001", Module: "example.com/listed", Version: "v1.3.1", VersionSource: SourceModuleProxy},
 		{ID: "go-2099-0002-example.com-fallback", AdvisoryID: "GO-2099-0002", Module: "example.com/fallback", Version: "v1.5.0", VersionSource: SourceIntroduced},
+		{ID: "go-2099-0006-example.com-release", AdvisoryID: "GO-2099-0006", Module: "example.com/release", Version: "v1.3.0", VersionSource: SourceModuleProxy},
+		{ID: "go-2099-0007-example.com-pre-v2", AdvisoryID: "GO-2099-0007", Module: "example.com/pre/v2", Version: "v2.0.0-rc.3", VersionSource: SourceModuleProxy},
+		{ID: "go-2099-0008-example.com-incompat", AdvisoryID: "GO-2099-0008", Module: "example.com/incompat", Version: "v3.1.0+incompatible", VersionSource: SourceModuleProxy},
+		{ID: "go-2099-0009-example.com-pseudo", AdvisoryID: "GO-2099-0009", Module: "example.com/pseudo", Version: "v1.1.24", VersionSource: SourcePseudoVersionBase},
 	}
 	if diff := cmp.Diff(wantCases, rep.Cases); diff != "" {
 		t.Errorf("Import() cases mismatch (-want +got):\n%s", diff)

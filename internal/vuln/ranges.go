@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	"golang.org/x/mod/module"
@@ -259,44 +258,4 @@ func checkGoVersion(v string) error {
 		return fmt.Errorf("invalid version %q: write all three numbers, as in %s", v, semver.Canonical(v)+build)
 	}
 	return nil
-}
-
-// predecessor returns the release just below fixed when it can be derived
-// without a list of versions: v1.4.0 for v1.4.1, v1.3.0 for v1.4.0 and for
-// v1.4.0-rc.1. It keeps "+incompatible". ok is false for vN.0.0 forms,
-// which have no derivable predecessor, and for pseudo-versions.
-func predecessor(fixed string) (string, bool) {
-	if module.IsPseudoVersion(fixed) {
-		return "", false
-	}
-
-	build := semver.Build(fixed)
-	core := strings.TrimPrefix(semver.Canonical(fixed), "v")
-	core, _, _ = strings.Cut(core, "-")
-	parts := strings.Split(core, ".")
-	if len(parts) != 3 {
-		return "", false
-	}
-
-	var n [3]int
-	for i, p := range parts {
-		x, err := strconv.Atoi(p)
-		if err != nil {
-			return "", false
-		}
-		n[i] = x
-	}
-
-	switch {
-	case n[2] > 0:
-		n[2]--
-	case n[1] > 0:
-		n[1]--
-	default:
-		return "", false
-	}
-	if n == [3]int{} {
-		return "", false
-	}
-	return fmt.Sprintf("v%d.%d.%d%s", n[0], n[1], n[2], build), true
 }

@@ -273,29 +273,3 @@ func TestGoVersion(t *testing.T) {
 		}
 	}
 }
-
-func TestPredecessor(t *testing.T) {
-	tests := []struct {
-		fixed  string
-		want   string
-		wantOK bool
-	}{
-		{"v1.4.1", "v1.4.0", true},
-		{"v1.4.0", "v1.3.0", true},
-		{"v0.0.17", "v0.0.16", true},
-		{"v2.8.0+incompatible", "v2.7.0+incompatible", true},
-		{"v20.10.9+incompatible", "v20.10.8+incompatible", true},
-		{"v0.7.4-security1", "v0.7.3", true},
-		{"v0.18.7-rc.0", "v0.18.6", true},
-		{"v1.0.0", "", false},
-		{"v0.1.0", "", false},
-		{"v2.0.0-rc.4", "", false},
-		{"v1.1.25-0.20191211073109-8ebf2e419df7", "", false},
-	}
-	for _, tt := range tests {
-		got, ok := predecessor(tt.fixed)
-		if got != tt.want || ok != tt.wantOK {
-			t.Errorf("predecessor(%q) = %q, %v, want %q, %v", tt.fixed, got, ok, tt.want, tt.wantOK)
-		}
-	}
-}

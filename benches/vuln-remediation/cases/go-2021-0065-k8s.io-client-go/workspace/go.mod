@@ -5,5 +5,5 @@ go 1.22
 require (
 	github.com/agext/levenshtein v1.2.3
 	github.com/docker/go-units v0.5.0
-	k8s.io/client-go v0.16.0
+	k8s.io/client-go v0.16.11
 )

@@ -4,6 +4,6 @@ go 1.22
 
 require (
 	github.com/agext/levenshtein v1.2.3
-	github.com/containerd/containerd v1.6.0
+	github.com/containerd/containerd v1.6.8
 	github.com/spf13/pflag v1.0.9
 )

@@ -4,6 +4,6 @@ go 1.22
 
 require (
 	github.com/docker/go-units v0.5.0
-	github.com/gin-gonic/gin v1.3.1-0.20190301021747-ccb9e902956d
+	github.com/gin-gonic/gin v1.9.0
 	github.com/google/go-cmp v0.7.0
 )

@@ -4,6 +4,6 @@ go 1.22
 
 require (
 	github.com/agext/levenshtein v1.2.3
-	github.com/cloudflare/circl v1.3.2
+	github.com/cloudflare/circl v1.1.0
 	github.com/docker/go-units v0.5.0
 )

@@ -4,6 +4,6 @@ go 1.22
 
 require (
 	github.com/agext/levenshtein v1.2.3
-	github.com/cosmos/cosmos-sdk v0.47.0
+	github.com/cosmos/cosmos-sdk v0.45.16
 	github.com/docker/go-units v0.5.0
 )

@@ -5,5 +5,5 @@ go 1.22
 require (
 	github.com/agext/levenshtein v1.2.3
 	github.com/docker/go-units v0.5.0
-	github.com/gorilla/csrf v1.7.2
+	github.com/gorilla/csrf v1.6.2
 )

@@ -1,9 +1,0 @@
-module example.com/go-2023-2380-github.com-ecies-go-v2
-
-go 1.22
-
-require (
-	github.com/agext/levenshtein v1.2.3
-	github.com/docker/go-units v0.5.0
-	github.com/ecies/go/v2 v2.0.7
-)
