@@ -39,9 +39,13 @@ importer cannot place; each skip is listed with its reason. The cases keep
 facts only (ids, aliases, module paths, versions), never the advisory's text.
 When --out has no task.yaml, one is written that runs the osv-fix baseline.
 
-Without --resolve-versions only versions named in the records are used. With it,
-the newest published version inside an affected range is asked of the Go module
-proxy through the go command (this needs network access).`,
+Without --resolve-versions only versions named in the records are used: introduced
+and last_affected versions, and the tag a pseudo-version fix is built on; a module
+with none inside an affected range is skipped. With it, the go command lists each
+module's published versions through the module proxy (GOPROXY; this needs network
+access) and the newest release inside an affected range is used, or the newest
+pre-release when no release lies in one. The versions named in the record fill in
+when none is listed in a range; a module whose listing fails is skipped.`,
 		Example: `  codegenie bench import osv --from ./osv --out benches/my-vulns
   codegenie bench import osv --from ./osv --out benches/my-vulns --resolve-versions --json`,
 		Args: cobra.NoArgs,
