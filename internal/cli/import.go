@@ -45,7 +45,8 @@ with none inside an affected range is skipped. With it, the go command lists eac
 module's published versions through the module proxy (GOPROXY; this needs network
 access) and the newest release inside an affected range is used, or the newest
 pre-release when no release lies in one. The versions named in the record fill in
-when none is listed in a range; a module whose listing fails is skipped.`,
+when none is listed in a range or the listing fails; a module for which neither
+gives a version is skipped.`,
 		Example: `  codegenie bench import osv --from ./osv --out benches/my-vulns
   codegenie bench import osv --from ./osv --out benches/my-vulns --resolve-versions --json`,
 		Args: cobra.NoArgs,

@@ -288,12 +288,18 @@ const (
 // from v2 on.
 func chooseVersion(ctx context.Context, m Module, opts ImportOptions) (string, string, *Skip) {
 	var cands []candidate
+	var listErr error
 	if opts.ResolveVersions {
 		listed, err := opts.Lister.ListVersions(ctx, m.Path)
 		if err != nil {
-			// Falling back to the record here would let an unreachable
-			// proxy change cases silently, so the failure is a skip.
-			return "", "", &Skip{Reason: SkipListFailed, Detail: err.Error()}
+			listErr = err
+			if ctx.Err() != nil {
+				return "", "", &Skip{Reason: SkipListFailed, Detail: err.Error()}
+			}
+			// A proxy that refuses one module must not lose its case: the
+			// versions the record names are published ones too. The case's
+			// version_source then names the record, so the fallback shows.
+			listed = nil
 		}
 		for _, v := range listed {
 			rank := rankListedRelease
@@ -314,6 +320,9 @@ func chooseVersion(ctx context.Context, m Module, opts ImportOptions) (string, s
 		if best == nil || c.rank < best.rank || (c.rank == best.rank && semver.Compare(c.version, best.version) > 0) {
 			best = c
 		}
+	}
+	if best == nil && listErr != nil {
+		return "", "", &Skip{Reason: SkipListFailed, Detail: listErr.Error() + "; the record names no usable version either"}
 	}
 	if best == nil {
 		detail := fmt.Sprintf("the record names no version (introduced, last_affected or the base tag of a pseudo-version) "+
