@@ -307,8 +307,8 @@ ENTRYPOINT ["gunicorn", "app:app"]
 `),
 	},
 	{
-		mode: ModePackageDropped,
-		orig: strings.Replace(origGo, "ca-certificates curl", "ca-certificates curl libpq5", 1),
+		mode:     ModePackageDropped,
+		orig:     strings.Replace(origGo, "ca-certificates curl", "ca-certificates curl libpq5", 1),
 		migrated: str(goodGo),
 	},
 	{mode: ModeEntrypointChanged, orig: origGo, migrated: str(strings.Replace(goodGo, `CMD ["serve"]`, `CMD ["migrate"]`, 1))},

@@ -134,15 +134,26 @@ type origin struct {
 	image   string
 }
 
-func (o origin) matches(cp Copy) bool {
+// originOf returns where cp copies from.
+func originOf(cp Copy) origin {
+	switch {
+	case cp.From == "":
+		return origin{context: true, stage: -1}
+	case cp.FromStage >= 0:
+		return origin{stage: cp.FromStage}
+	}
+	return origin{stage: -1, image: strings.ToLower(cp.From)}
+}
+
+// key identifies the origin in a copyIndex.
+func (o origin) key() string {
 	switch {
 	case o.context:
-		return cp.From == ""
+		return "context"
 	case o.stage >= 0:
-		return cp.FromStage == o.stage
-	default:
-		return cp.FromStage < 0 && cp.From != "" && strings.EqualFold(cp.From, o.image)
+		return "stage:" + strconv.Itoa(o.stage)
 	}
+	return "image:" + strings.ToLower(o.image)
 }
 
 // normalizeSource makes a copy source comparable: relative to the context
@@ -161,12 +172,74 @@ func (o origin) normalizeSource(src string) string {
 	return "/" + c
 }
 
+// ancestors returns p and every directory above it, ending with "/" for
+// an absolute path and "." for a relative one. A copy of any of them
+// brings p along.
+func ancestors(p string) []string {
+	var out []string
+	for {
+		out = append(out, p)
+		if p == "/" || p == "." {
+			return out
+		}
+		parent := path.Dir(p)
+		if parent == p {
+			return out
+		}
+		p = parent
+	}
+}
+
+// copyIndex maps an origin key and a normalized source to the copies with
+// that source, so that finding the copies that bring in a path costs one
+// lookup per directory level instead of a scan of every copy.
+type copyIndex map[string]map[string][]Copy
+
+func indexCopies(df *Dockerfile, stages []*Stage) copyIndex {
+	idx := copyIndex{}
+	for _, st := range stages {
+		for _, cp := range df.Copies(st.Index) {
+			o := originOf(cp)
+			bySource := idx[o.key()]
+			if bySource == nil {
+				bySource = map[string][]Copy{}
+				idx[o.key()] = bySource
+			}
+			for _, src := range cp.Sources {
+				if strings.HasPrefix(src, "<<") {
+					continue
+				}
+				norm := o.normalizeSource(src)
+				bySource[norm] = append(bySource[norm], cp)
+			}
+		}
+	}
+	return idx
+}
+
+// covering returns the copies from o whose source is want or a directory
+// above it, with that source.
+func (idx copyIndex) covering(o origin, want string) (copies []Copy, sources []string) {
+	bySource := idx[o.key()]
+	for _, anc := range ancestors(want) {
+		for _, cp := range bySource[anc] {
+			copies = append(copies, cp)
+			sources = append(sources, anc)
+		}
+	}
+	return copies, sources
+}
+
 func checkArtefacts(orig, got *Dockerfile, artefacts []Artefact) []Finding {
 	var out []Finding
+	finalChain := got.Chain(got.Final().Index)
+	direct := indexCopies(got, finalChain)
+	inner := map[int]copyIndex{}
 	for _, a := range artefacts {
 		o := origin{stage: -1}
 		what := fmt.Sprintf("%s from the build context", a.Source)
-		switch j, isStage := orig.stageIndex(a.From, len(orig.Stages)); {
+		// Copies into the final image can only name stages before it.
+		switch j, isStage := orig.stageIndex(a.From, orig.Final().Index); {
 		case a.From == "":
 			o.context = true
 		case isStage:
@@ -181,7 +254,7 @@ func checkArtefacts(orig, got *Dockerfile, artefacts []Artefact) []Finding {
 			what = fmt.Sprintf("%s from image %s", a.Source, a.From)
 		}
 
-		kept, sameDest := artefactKept(got, o, a)
+		kept, sameDest := artefactKept(got, finalChain, direct, inner, o, a)
 		switch {
 		case !kept:
 			out = append(out, Finding{ModeArtefactDropped, fmt.Sprintf("%s is no longer copied into the final image (it went to %s)", what, a.Dest)})
@@ -194,50 +267,56 @@ func checkArtefacts(orig, got *Dockerfile, artefacts []Artefact) []Finding {
 
 // artefactKept reports whether the final image of got still copies the
 // artefact: directly, or through one intermediate stage that copies it
-// from the same origin and is itself copied into the final image.
-func artefactKept(got *Dockerfile, o origin, a Artefact) (kept, sameDest bool) {
+// from the same origin and is itself copied into the final image. inner
+// caches the copy index of each intermediate stage's chain.
+func artefactKept(got *Dockerfile, finalChain []*Stage, direct copyIndex, inner map[int]copyIndex, o origin, a Artefact) (kept, sameDest bool) {
 	want := o.normalizeSource(a.Source)
-	for _, st := range got.Chain(got.Final().Index) {
+	copies, _ := direct.covering(o, want)
+	for _, cp := range copies {
+		kept = true
+		if sameDestination(cp.AbsDest, a.Dest, a.Source) {
+			sameDest = true
+		}
+	}
+	if kept {
+		return kept, sameDest
+	}
+
+	seen := map[int]bool{}
+	for _, st := range finalChain {
 		for _, cp := range got.Copies(st.Index) {
-			if o.matches(cp) {
-				for _, src := range cp.Sources {
-					if pathCovers(o.normalizeSource(src), want) {
-						kept = true
-						if sameDestination(cp.AbsDest, a.Dest, a.Source) {
-							sameDest = true
-						}
-					}
-				}
+			s := cp.FromStage
+			if s < 0 || s == o.stage || seen[s] {
 				continue
 			}
-			if cp.FromStage >= 0 && viaStage(got, cp, o, want) {
-				kept, sameDest = true, true
+			seen[s] = true
+			if inner[s] == nil {
+				inner[s] = indexCopies(got, got.Chain(s))
+			}
+			if viaStage(direct, inner[s], s, o, want) {
+				return true, true
 			}
 		}
 	}
-	return kept, sameDest
+	return false, false
 }
 
-// viaStage reports whether the copy cp from an intermediate stage brings
-// in a file that stage copied from origin o with source want.
-func viaStage(got *Dockerfile, cp Copy, o origin, want string) bool {
-	stageOrigin := origin{stage: cp.FromStage}
-	for _, st := range got.Chain(cp.FromStage) {
-		for _, inner := range got.Copies(st.Index) {
-			if !o.matches(inner) {
-				continue
-			}
-			for _, src := range inner.Sources {
-				if !pathCovers(o.normalizeSource(src), want) {
-					continue
-				}
-				dest := stageOrigin.normalizeSource(inner.AbsDest)
-				for _, outer := range cp.Sources {
-					outer = stageOrigin.normalizeSource(outer)
-					if pathCovers(outer, dest) || pathCovers(dest, outer) {
-						return true
-					}
-				}
+// viaStage reports whether stage s copies the artefact want from origin o
+// and the final image copies the place it landed from s.
+func viaStage(direct, inner copyIndex, s int, o origin, want string) bool {
+	stageOrigin := origin{stage: s}
+	copies, sources := inner.covering(o, want)
+	for k, cp := range copies {
+		dest := stageOrigin.normalizeSource(cp.AbsDest)
+		rest := strings.TrimPrefix(strings.TrimPrefix(want, sources[k]), "/")
+		landed := []string{path.Join(dest, rest)}
+		if rest == "" {
+			// A file copied into a directory lands under its base name.
+			landed = append(landed, path.Join(dest, path.Base(want)))
+		}
+		for _, l := range landed {
+			if outer, _ := direct.covering(stageOrigin, l); len(outer) > 0 {
+				return true
 			}
 		}
 	}

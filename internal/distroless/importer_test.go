@@ -39,18 +39,18 @@ func realData(t *testing.T) string {
 // the reason. The shell-script entrypoints hide the application's command,
 // which a distroless image must run directly.
 var wantRealSkips = map[string]string{
-	"apache__flink-docker__2.2__scala_2.12-java17-ubuntu__Dockerfile.Dockerfile":            "the application is started by the shell script",
-	"apache__rocketmq-docker__image-build__Dockerfile-ubuntu.Dockerfile":                    "the application is started by the shell script",
-	"apache__shenyu__shenyu-dist__shenyu-bootstrap-dist__docker__Dockerfile.Dockerfile":     "the application is started by the shell script",
-	"coder__code-server__ci__release-image__Dockerfile.Dockerfile":                          "the application is started by the shell script",
-	"gogs__gogs__Dockerfile.Dockerfile":                                                     "the image runs the process supervisor s6-svscan",
-	"gophish__gophish__Dockerfile.Dockerfile":                                               "the application is started by the shell script",
-	"jenkinsci__docker__debian__Dockerfile.Dockerfile":                                      "the application is started by the shell script",
-	"kestra-io__kestra__Dockerfile.Dockerfile":                                              "the application is started by the shell script",
-	"meilisearch__meilisearch__Dockerfile.Dockerfile":                                       "the Rust binary is linked dynamically against musl",
-	"pypiserver__pypiserver__Dockerfile.Dockerfile":                                         "the application is started by the shell script",
-	"restic__restic__docker__Dockerfile.Dockerfile":                                         "the application is started by the shell script",
-	"zulip__docker-zulip__Dockerfile.Dockerfile":                                            "the application is started by the shell script",
+	"apache__flink-docker__2.2__scala_2.12-java17-ubuntu__Dockerfile.Dockerfile":        "the application is started by the shell script",
+	"apache__rocketmq-docker__image-build__Dockerfile-ubuntu.Dockerfile":                "the application is started by the shell script",
+	"apache__shenyu__shenyu-dist__shenyu-bootstrap-dist__docker__Dockerfile.Dockerfile": "the application is started by the shell script",
+	"coder__code-server__ci__release-image__Dockerfile.Dockerfile":                      "the application is started by the shell script",
+	"gogs__gogs__Dockerfile.Dockerfile":                                                 "the image runs the process supervisor s6-svscan",
+	"gophish__gophish__Dockerfile.Dockerfile":                                           "the application is started by the shell script",
+	"jenkinsci__docker__debian__Dockerfile.Dockerfile":                                  "the application is started by the shell script",
+	"kestra-io__kestra__Dockerfile.Dockerfile":                                          "the application is started by the shell script",
+	"meilisearch__meilisearch__Dockerfile.Dockerfile":                                   "the Rust binary is linked dynamically against musl",
+	"pypiserver__pypiserver__Dockerfile.Dockerfile":                                     "the application is started by the shell script",
+	"restic__restic__docker__Dockerfile.Dockerfile":                                     "the application is started by the shell script",
+	"zulip__docker-zulip__Dockerfile.Dockerfile":                                        "the application is started by the shell script",
 }
 
 // The pinned outcome of importing the real Dockerfiles.
@@ -257,7 +257,7 @@ func TestImportReportsStaleCases(t *testing.T) {
 	writeFiles(t, from, map[string]string{"a.Dockerfile": origGo})
 	out := filepath.Join(t.TempDir(), "distroless")
 	writeFiles(t, out, map[string]string{
-		"cases/old-case/case.yaml":  "kept",
+		"cases/old-case/case.yaml":   "kept",
 		"cases/a/workspace/leftover": "removed",
 		"task.yaml":                  "kept as it is",
 	})

@@ -20,11 +20,23 @@ import (
 // from costing the rubric more than a moment.
 const MaxDockerfileBytes = 1 << 20
 
+// MaxInstructions and MaxStages cap the size of a Dockerfile's structure.
+// The comparisons of the check grow with the square of the number of
+// COPY instructions and stages, so an input of many tiny instructions
+// could otherwise run for minutes within the byte cap.
+// NOTE: the limits are chosen, not measured on a corpus; the 39 real
+// Dockerfiles of the tests have at most a few hundred instructions.
+const (
+	MaxInstructions = 1000
+	MaxStages       = 100
+)
+
 // Sentinel errors of Parse. Callers branch on them with errors.Is.
 var (
-	ErrTooLarge = fmt.Errorf("dockerfile is larger than %d bytes (1 MiB)", MaxDockerfileBytes)
-	ErrEmpty    = errors.New("dockerfile is empty: it has no instructions")
-	ErrNoStage  = errors.New("dockerfile has no FROM instruction")
+	ErrTooLarge            = fmt.Errorf("dockerfile is larger than %d bytes (1 MiB)", MaxDockerfileBytes)
+	ErrEmpty               = errors.New("dockerfile is empty: it has no instructions")
+	ErrNoStage             = errors.New("dockerfile has no FROM instruction")
+	ErrTooManyInstructions = fmt.Errorf("dockerfile has more than %d instructions or %d stages", MaxInstructions, MaxStages)
 )
 
 // SyntaxError is a Dockerfile that BuildKit's parser rejected. Line is the
@@ -68,6 +80,11 @@ type Dockerfile struct {
 	// absent.
 	metaDefaults map[string]string
 	lines        []string
+	// copies and workdirs hold, per stage, the COPY and ADD instructions
+	// and the working directory at the stage's end. They are computed once
+	// after parsing, because the check reads them many times.
+	copies   [][]Copy
+	workdirs []string
 }
 
 // Stage is one build stage: a FROM instruction and the commands up to the
@@ -137,6 +154,10 @@ func ParseBytes(data []byte) (df *Dockerfile, err error) {
 		return nil, &SyntaxError{Line: errorLine(err), Err: unwrapLocation(err)}
 	}
 
+	if n := len(res.AST.Children); n > MaxInstructions {
+		return nil, fmt.Errorf("%w: it has %d", ErrTooManyInstructions, n)
+	}
+
 	df = &Dockerfile{
 		Source:       data,
 		EscapeToken:  res.EscapeToken,
@@ -196,6 +217,10 @@ func (df *Dockerfile) build(ast *parser.Node) error {
 	if len(df.Stages) == 0 {
 		return ErrNoStage
 	}
+	if n := len(df.Stages); n > MaxStages {
+		return fmt.Errorf("%w: it has %d stages", ErrTooManyInstructions, n)
+	}
+	df.resolveCopies()
 	return nil
 }
 

@@ -194,15 +194,26 @@ func TestParseTenMegabytes(t *testing.T) {
 func TestParseOneMegabyteWithinCap(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("FROM alpine\n")
-	for b.Len() < MaxDockerfileBytes-100 {
-		b.WriteString("ENV A=b \\\n    C=d\n")
+	for b.Len() < MaxDockerfileBytes-2000 {
+		b.WriteString("RUN echo " + strings.Repeat("word ", 180) + "\\\n    " + strings.Repeat("more ", 180) + "\n")
 	}
 	df, err := ParseBytes([]byte(b.String()))
 	if err != nil {
-		t.Fatalf("ParseBytes(%d bytes) error = %v, want success under the cap", b.Len(), err)
+		t.Fatalf("ParseBytes(%d bytes) error = %v, want success under the caps", b.Len(), err)
 	}
-	if n := len(df.Final().Commands); n < 10000 {
-		t.Errorf("len(Commands) = %d, want every ENV parsed", n)
+	if n := len(df.Final().Commands); n < 500 {
+		t.Errorf("len(Commands) = %d, want every RUN parsed", n)
+	}
+}
+
+func TestParseTooManyInstructions(t *testing.T) {
+	src := "FROM alpine\n" + strings.Repeat("ENV A=b\n", MaxInstructions)
+	if _, err := ParseBytes([]byte(src)); !errors.Is(err, ErrTooManyInstructions) {
+		t.Errorf("ParseBytes(%d instructions) error = %v, want ErrTooManyInstructions", MaxInstructions+1, err)
+	}
+	src = strings.Repeat("FROM alpine\n", MaxStages+1)
+	if _, err := ParseBytes([]byte(src)); !errors.Is(err, ErrTooManyInstructions) {
+		t.Errorf("ParseBytes(%d stages) error = %v, want ErrTooManyInstructions", MaxStages+1, err)
 	}
 }
 

@@ -33,34 +33,11 @@ type Copy struct {
 }
 
 // Copies returns the COPY and ADD instructions of stage i in file order.
-func (df *Dockerfile) Copies(i int) []Copy {
-	st := df.Stages[i]
-	workdir := df.workdirAt(i)
-	var out []Copy
-	for k, cmd := range st.Commands {
-		line := st.nodes[k].StartLine
-		switch c := cmd.(type) {
-		case *instructions.WorkdirCommand:
-			workdir = resolveWorkdir(workdir, c.Path)
-		case *instructions.CopyCommand:
-			cp := Copy{Stage: i, Sources: c.SourcePaths, Dest: c.DestPath, AbsDest: resolveWorkdir(workdir, c.DestPath), Chown: c.Chown, Line: line, FromStage: -1}
-			if c.From != "" {
-				cp.From, _ = df.expandGlobal(c.From)
-				if j, ok := df.stageIndex(cp.From, i); ok {
-					cp.FromStage = j
-				}
-			}
-			for _, sc := range c.SourceContents {
-				cp.Sources = append(cp.Sources, "<<"+sc.Path)
-			}
-			out = append(out, cp)
-		case *instructions.AddCommand:
-			cp := Copy{Stage: i, Add: true, Sources: c.SourcePaths, Dest: c.DestPath, AbsDest: resolveWorkdir(workdir, c.DestPath), Chown: c.Chown, Line: line, FromStage: -1}
-			out = append(out, cp)
-		}
-	}
-	return out
-}
+// The caller must not modify the result.
+func (df *Dockerfile) Copies(i int) []Copy { return df.copies[i] }
+
+// WorkdirAfter returns the working directory at the end of stage i.
+func (df *Dockerfile) WorkdirAfter(i int) string { return df.workdirs[i] }
 
 // workdirAt returns the working directory stage i starts in: the one its
 // parent stage ended in, or "/" on an image, whose own WORKDIR is unknown
@@ -70,18 +47,40 @@ func (df *Dockerfile) workdirAt(i int) string {
 	if parent < 0 || parent >= i {
 		return "/"
 	}
-	return df.WorkdirAfter(parent)
+	return df.workdirs[parent]
 }
 
-// WorkdirAfter returns the working directory at the end of stage i.
-func (df *Dockerfile) WorkdirAfter(i int) string {
-	workdir := df.workdirAt(i)
-	for _, cmd := range df.Stages[i].Commands {
-		if w, ok := cmd.(*instructions.WorkdirCommand); ok {
-			workdir = resolveWorkdir(workdir, w.Path)
+// resolveCopies fills df.copies and df.workdirs, stage by stage, so that a
+// parent's working directory is known before its children's.
+func (df *Dockerfile) resolveCopies() {
+	df.copies = make([][]Copy, len(df.Stages))
+	df.workdirs = make([]string, len(df.Stages))
+	for i, st := range df.Stages {
+		workdir := df.workdirAt(i)
+		for k, cmd := range st.Commands {
+			line := st.nodes[k].StartLine
+			switch c := cmd.(type) {
+			case *instructions.WorkdirCommand:
+				workdir = resolveWorkdir(workdir, c.Path)
+			case *instructions.CopyCommand:
+				cp := Copy{Stage: i, Sources: c.SourcePaths, Dest: c.DestPath, AbsDest: resolveWorkdir(workdir, c.DestPath), Chown: c.Chown, Line: line, FromStage: -1}
+				if c.From != "" {
+					cp.From, _ = df.expandGlobal(c.From)
+					if j, ok := df.stageIndex(cp.From, i); ok {
+						cp.FromStage = j
+					}
+				}
+				for _, sc := range c.SourceContents {
+					cp.Sources = append(cp.Sources, "<<"+sc.Path)
+				}
+				df.copies[i] = append(df.copies[i], cp)
+			case *instructions.AddCommand:
+				cp := Copy{Stage: i, Add: true, Sources: c.SourcePaths, Dest: c.DestPath, AbsDest: resolveWorkdir(workdir, c.DestPath), Chown: c.Chown, Line: line, FromStage: -1}
+				df.copies[i] = append(df.copies[i], cp)
+			}
 		}
+		df.workdirs[i] = workdir
 	}
-	return workdir
 }
 
 // resolveWorkdir returns next made absolute against the working directory
