@@ -1,7 +1,10 @@
 package audit
 
 import (
+	"bytes"
+	"encoding/binary"
 	"fmt"
+	"math/bits"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -80,7 +83,7 @@ type parsedRecord struct {
 }
 
 // parseRecord checks data against the strict rules and returns its canonical
-// form. out is reused for the canonical bytes when its capacity suffices.
+// form.
 //
 // The rules: at most MaxRecordSize bytes of valid UTF-8, exactly one JSON
 // object and nothing after it but whitespace, no duplicate key in any object,
@@ -91,16 +94,30 @@ type parsedRecord struct {
 //
 // Numbers are otherwise compared as doubles, as RFC 8785 prescribes: 0.5, 0.50
 // and 5e-1 have the same canonical form.
-func parseRecord(data, out []byte) (parsedRecord, error) {
+func parseRecord(data []byte) (parsedRecord, error) {
+	var p parser
+	return p.parse(data)
+}
+
+// parser parses records with parseRecord's rules and keeps its buffers for
+// the next record. The zero value is ready to use. A parser is not safe for
+// concurrent use.
+type parser struct {
+	out     []byte
+	spans   []memberSpan
+	members []byte
+}
+
+// parse is parseRecord with reused buffers. The parsedRecord it returns
+// points into them, so it is valid until the next call.
+func (p *parser) parse(data []byte) (parsedRecord, error) {
 	var pr parsedRecord
 	if len(data) > MaxRecordSize {
 		return pr, &JSONError{Offset: 0, Reason: fmt.Sprintf("record is %d bytes, more than the maximum of %d", len(data), MaxRecordSize)}
 	}
-	if !utf8.Valid(data) {
-		return pr, &JSONError{Offset: int64(invalidUTF8Offset(data)), Reason: "invalid UTF-8"}
-	}
 
-	s := scanner{data: data, out: out[:0], members: &pr.members}
+	s := scanner{data: data, out: p.out[:0], spans: p.spans[:0], memberBuf: p.members[:0], members: &pr.members}
+	defer func() { p.out, p.spans, p.members = s.out, s.spans, s.memberBuf }()
 	s.skipSpace()
 	if s.pos >= len(data) || data[s.pos] != '{' {
 		return pr, s.errorf("top level is not a JSON object")
@@ -117,17 +134,6 @@ func parseRecord(data, out []byte) (parsedRecord, error) {
 	return pr, nil
 }
 
-func invalidUTF8Offset(data []byte) int {
-	for i := 0; i < len(data); {
-		r, size := utf8.DecodeRune(data[i:])
-		if r == utf8.RuneError && size <= 1 {
-			return i
-		}
-		i += size
-	}
-	return len(data)
-}
-
 // scanner is a single-pass validating parser that writes RFC 8785 canonical
 // JSON to out as it reads. It replaces a token walk with encoding/json followed
 // by jcs.Transform, which was about 50 times slower than hashing the same
@@ -142,6 +148,9 @@ type scanner struct {
 	// spans is a stack of the members of the objects being parsed, shared by
 	// all nesting levels so that parsing allocates nothing per object.
 	spans []memberSpan
+	// memberBuf holds the captured top-level members. Growing it leaves the
+	// members captured before in the old array, where they stay valid.
+	memberBuf []byte
 }
 
 // memberSpan locates one object member: its decoded key and its canonical
@@ -156,10 +165,19 @@ func (s *scanner) errorf(format string, args ...any) error {
 	return &JSONError{Offset: int64(s.pos), Reason: fmt.Sprintf(format, args...)}
 }
 
+// skipSpace skips whitespace. Runs of spaces, the indentation of every
+// record Seal writes, are skipped up to eight bytes at a time.
 func (s *scanner) skipSpace() {
+	const spaces = 0x2020202020202020
 	for s.pos < len(s.data) {
 		switch s.data[s.pos] {
-		case ' ', '\n', '\t', '\r':
+		case ' ':
+			if s.pos+8 <= len(s.data) {
+				s.pos += bits.TrailingZeros64(binary.LittleEndian.Uint64(s.data[s.pos:])^spaces) / 8
+			} else {
+				s.pos++
+			}
+		case '\n', '\t', '\r':
 			s.pos++
 		default:
 			return
@@ -317,7 +335,9 @@ func (s *scanner) object(top bool) error {
 		span := memberSpan{key: key, start: start, end: len(s.out)}
 		if top {
 			if i := memberIndex(key); i >= 0 {
-				s.members[i] = append([]byte(nil), s.out[valueStart:]...)
+				start := len(s.memberBuf)
+				s.memberBuf = append(s.memberBuf, s.out[valueStart:]...)
+				s.members[i] = s.memberBuf[start:len(s.memberBuf):len(s.memberBuf)]
 				if i < chainMemberCount {
 					span.omit = true
 					s.out = s.out[:beforeMember]
@@ -461,9 +481,13 @@ func firstUTF16Unit(r rune) int {
 }
 
 // stringStop marks the bytes that end the fast path through a string: the
-// closing quote, a backslash and the control characters that JSON forbids.
+// closing quote, a backslash, the control characters that JSON forbids and
+// the bytes of multi-byte UTF-8 sequences, which are validated one by one.
 var stringStop = func() (t [256]bool) {
 	for c := 0; c < 0x20; c++ {
+		t[c] = true
+	}
+	for c := 0x80; c < 0x100; c++ {
 		t[c] = true
 	}
 	t['"'] = true
@@ -471,14 +495,48 @@ var stringStop = func() (t [256]bool) {
 	return t
 }()
 
+// stringStopMask returns a mask whose lowest set bit is the high bit of the
+// first byte of the little-endian word w that stringStop marks, or 0 when
+// there is none. Bits above the lowest can be false positives, because
+// the subtractions borrow across bytes, so only the lowest is meaningful.
+func stringStopMask(w uint64) uint64 {
+	const (
+		ones  = 0x0101010101010101
+		highs = 0x8080808080808080
+	)
+	quote := w ^ (ones * '"')
+	backslash := w ^ (ones * '\\')
+	return ((quote - ones) &^ quote & highs) |
+		((backslash - ones) &^ backslash & highs) |
+		((w - ones*0x20) &^ w & highs) |
+		(w & highs)
+}
+
 // str parses a string, writes its canonical form and returns its decoded
 // value. A string without escapes is its own canonical form: RFC 8785 writes
 // every character literally except '"', '\\' and control characters.
 func (s *scanner) str() ([]byte, error) {
 	begin := s.pos + 1
 	i := begin
-	for i < len(s.data) && !stringStop[s.data[i]] {
-		i++
+	for {
+		for i+8 <= len(s.data) {
+			if stop := stringStopMask(binary.LittleEndian.Uint64(s.data[i:])); stop != 0 {
+				i += bits.TrailingZeros64(stop) / 8
+				break
+			}
+			i += 8
+		}
+		for i < len(s.data) && !stringStop[s.data[i]] {
+			i++
+		}
+		if i >= len(s.data) || s.data[i] < utf8.RuneSelf {
+			break
+		}
+		size, err := s.validRune(i)
+		if err != nil {
+			return nil, err
+		}
+		i += size
 	}
 	if i < len(s.data) && s.data[i] == '"' {
 		s.out = append(s.out, s.data[s.pos:i+1]...)
@@ -486,6 +544,17 @@ func (s *scanner) str() ([]byte, error) {
 		return s.data[begin:i], nil
 	}
 	return s.escapedString(begin, i)
+}
+
+// validRune returns the length of the UTF-8 sequence at data[i], or an error
+// when it is not valid UTF-8: truncated, overlong, a surrogate or above U+10FFFF.
+func (s *scanner) validRune(i int) (int, error) {
+	r, size := utf8.DecodeRune(s.data[i:])
+	if r == utf8.RuneError && size <= 1 {
+		s.pos = i
+		return 0, s.errorf("invalid UTF-8 in string")
+	}
+	return size, nil
 }
 
 // escapedString decodes a string that has escapes, starting again at begin
@@ -506,6 +575,14 @@ func (s *scanner) escapedString(begin, i int) ([]byte, error) {
 		case c < 0x20:
 			s.pos = i
 			return nil, s.errorf("control character U+%04X in string", c)
+		case c >= utf8.RuneSelf:
+			size, err := s.validRune(i)
+			if err != nil {
+				return nil, err
+			}
+			decoded = append(decoded, s.data[i:i+size]...)
+			i += size
+			continue
 		case c != '\\':
 			decoded = append(decoded, c)
 			i++
@@ -697,6 +774,11 @@ func (s *scanner) number() error {
 		s.pos = i
 		return nil
 	}
+	if out, ok := appendShortDecimal(s.out, token); ok {
+		s.out = out
+		s.pos = i
+		return nil
+	}
 
 	if exceedsSafeInteger(token) {
 		s.pos = start
@@ -718,6 +800,51 @@ func (s *scanner) number() error {
 }
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+// appendShortDecimal appends the canonical form of a number token without
+// exponent that has at most 15 significant digits and, unless zero, an
+// absolute value of at least 10^-6, such as a score of 0.75. It reports false
+// for any other token, which then takes the general path.
+//
+// Any decimal of at most 15 significant digits survives the round trip through
+// a double, so the shortest form that ECMAScript prints is the token itself,
+// without trailing fraction zeros, and in plain notation within [10^-6, 10^21).
+func appendShortDecimal(out, token []byte) ([]byte, bool) {
+	intPart, fraction, found := bytes.Cut(token, []byte{'.'})
+	if !found || bytes.ContainsAny(fraction, "eE") {
+		return out, false
+	}
+	fraction = bytes.TrimRight(fraction, "0")
+	negative := intPart[0] == '-'
+	digits := intPart
+	if negative {
+		digits = digits[1:]
+	}
+
+	significant := len(fraction)
+	if string(digits) == "0" {
+		leadingZeros := len(fraction) - len(bytes.TrimLeft(fraction, "0"))
+		if len(fraction) == 0 {
+			return append(out, '0'), true // 0.0 and -0.0
+		}
+		if leadingZeros >= 6 {
+			return out, false // below 10^-6, printed with an exponent
+		}
+		significant -= leadingZeros
+	} else {
+		significant += len(digits)
+	}
+	if significant > 15 {
+		return out, false
+	}
+
+	out = append(out, intPart...)
+	if len(fraction) > 0 {
+		out = append(out, '.')
+		out = append(out, fraction...)
+	}
+	return out, true
+}
 
 // exceedsSafeInteger reports whether the absolute value of a number token in
 // the grammar of RFC 8259 exceeds 2^53−1. It compares decimal digits exactly,

@@ -20,7 +20,7 @@ const chainHeadPrefix = 0x02
 // recordJSON must follow the strict rules described at parseRecord, or
 // Canonical returns an error wrapping a *JSONError.
 func Canonical(recordJSON []byte) ([]byte, error) {
-	pr, err := parseRecord(recordJSON, nil)
+	pr, err := parseRecord(recordJSON)
 	if err != nil {
 		return nil, fmt.Errorf("canonicalize record: %w", err)
 	}
@@ -30,7 +30,7 @@ func Canonical(recordJSON []byte) ([]byte, error) {
 // ContentHash returns the content_hash of a record: the lowercase hex
 // BLAKE3-256 of its Canonical bytes. The chain members, if present, are ignored.
 func ContentHash(recordJSON []byte) (string, error) {
-	pr, err := parseRecord(recordJSON, nil)
+	pr, err := parseRecord(recordJSON)
 	if err != nil {
 		return "", fmt.Errorf("compute content hash: %w", err)
 	}
@@ -87,11 +87,14 @@ func parseHash(s string) ([32]byte, error) {
 
 // isHash reports whether s is 64 lowercase hex digits.
 func isHash(s string) bool {
-	if len(s) != 64 {
+	return isHashBytes([]byte(s))
+}
+
+func isHashBytes(b []byte) bool {
+	if len(b) != 64 {
 		return false
 	}
-	for i := range len(s) {
-		c := s[i]
+	for _, c := range b {
 		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
 			return false
 		}

@@ -2,13 +2,14 @@ package audit
 
 import (
 	"bytes"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 )
 
 // RecordSchemaVersion is the schema_version of Record.
@@ -59,7 +60,7 @@ type Payload struct {
 // checks the strict JSON rules and the form of every member it reads, but it
 // does not recompute hashes: use Verify for that.
 func RecordOf(sealedBytes []byte, relPath string) (Record, error) {
-	pr, err := parseRecord(sealedBytes, nil)
+	pr, err := parseRecord(sealedBytes)
 	if err != nil {
 		return Record{}, fmt.Errorf("read record %s: %w", relPath, err)
 	}
@@ -138,6 +139,22 @@ func recordFileName(n int64) string {
 	return fmt.Sprintf("%08d.json", n)
 }
 
+// isRecordFileName reports whether name is recordFileName(n), without
+// formatting n.
+func isRecordFileName(name string, n int64) bool {
+	digits, ok := strings.CutSuffix(name, ".json")
+	if !ok || len(digits) < 8 {
+		return false
+	}
+	for i := len(digits) - 1; i >= 0; i-- {
+		if digits[i] != byte('0'+n%10) {
+			return false
+		}
+		n /= 10
+	}
+	return n == 0 && (len(digits) == 8 || digits[0] != '0')
+}
+
 // parseRecordFileName returns the number in a record file name: 8 or more
 // digits, then ".json". The number need not be in canonical form, so that
 // Verify can report "000000001.json" as a misnamed record.
@@ -160,46 +177,6 @@ func parseRecordFileName(name string) (int64, bool) {
 
 // errFileTooLarge is returned by readRecordFile for a file above MaxRecordSize.
 var errFileTooLarge = errors.New("file too large")
-
-// readRecordFile reads a whole record file into buf, which it grows as
-// needed, and returns the bytes. It reads at most MaxRecordSize+1 bytes.
-func readRecordFile(path string, buf []byte) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return buf[:0], err
-	}
-	defer f.Close()
-
-	info, err := f.Stat()
-	if err != nil {
-		return buf[:0], err
-	}
-	if info.Size() > MaxRecordSize {
-		return buf[:0], fmt.Errorf("read %s: %w: %d bytes, more than the maximum of %d", path, errFileTooLarge, info.Size(), MaxRecordSize)
-	}
-
-	// One byte beyond the size lets a single read see the end of the file.
-	if need := int(info.Size()) + 1; cap(buf) < need {
-		buf = make([]byte, 0, need+need/4)
-	}
-	buf = buf[:0]
-	for {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
-		n, err := f.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if len(buf) > MaxRecordSize {
-			return buf[:0], fmt.Errorf("read %s: %w: it grew beyond the maximum of %d bytes while being read", path, errFileTooLarge, MaxRecordSize)
-		}
-		if err == io.EOF {
-			return buf, nil
-		}
-		if err != nil {
-			return buf[:0], fmt.Errorf("read %s: %w", path, err)
-		}
-	}
-}
 
 // recordNumber returns record_number, which must be a positive integer.
 func (pr *parsedRecord) recordNumber() (int64, error) {
@@ -226,14 +203,26 @@ func (pr *parsedRecord) recordNumber() (int64, error) {
 // hashMember returns a hash member, which must be a string of 64 lowercase
 // hex digits.
 func (pr *parsedRecord) hashMember(i int) (string, error) {
+	if _, err := pr.hashBytes(i); err != nil {
+		return "", err
+	}
+	return string(pr.members[i][1:65]), nil
+}
+
+// hashBytes returns the 32 bytes of a hash member.
+func (pr *parsedRecord) hashBytes(i int) ([32]byte, error) {
+	var sum [32]byte
 	text := pr.members[i]
 	if text == nil {
-		return "", fmt.Errorf("%s is missing", memberNames[i])
+		return sum, fmt.Errorf("%s is missing", memberNames[i])
 	}
-	if len(text) != 66 || text[0] != '"' || text[65] != '"' || !isHash(string(text[1:65])) {
-		return "", fmt.Errorf("%s is %s, not a string of 64 lowercase hex digits", memberNames[i], jsonSnippet(text))
+	if len(text) != 66 || text[0] != '"' || text[65] != '"' || !isHashBytes(text[1:65]) {
+		return sum, fmt.Errorf("%s is %s, not a string of 64 lowercase hex digits", memberNames[i], jsonSnippet(text))
 	}
-	return string(text[1:65]), nil
+	if _, err := hex.Decode(sum[:], text[1:65]); err != nil {
+		panic("audit: hex digits checked by isHashBytes failed to decode: " + err.Error())
+	}
+	return sum, nil
 }
 
 // stringMember returns a member that must be a non-empty string.

@@ -76,10 +76,14 @@ func Seal(ctx context.Context, stateDir string, payload []byte) (Sealed, error) 
 	}
 	defer lock.Unlock()
 
-	if err := removeInterruptedSeals(runsDir); err != nil {
+	entries, err := os.ReadDir(runsDir)
+	if err != nil {
 		return Sealed{}, fmt.Errorf("seal record: %w", err)
 	}
-	tail, err := readTail(runsDir)
+	if err := removeInterruptedSeals(runsDir, entries); err != nil {
+		return Sealed{}, fmt.Errorf("seal record: %w", err)
+	}
+	tail, err := readTail(runsDir, entries)
 	if err != nil {
 		return Sealed{}, err
 	}
@@ -112,7 +116,7 @@ type preparedPayload struct {
 }
 
 func preparePayload(payload []byte) (preparedPayload, error) {
-	pr, err := parseRecord(payload, nil)
+	pr, err := parseRecord(payload)
 	if err != nil {
 		return preparedPayload{}, fmt.Errorf("%w: %w", ErrInvalidPayload, err)
 	}
@@ -170,13 +174,10 @@ func lockContext(ctx context.Context, lock *flock.Flock) error {
 	}
 }
 
-// removeInterruptedSeals removes the temporary files of seals that crashed.
-// The caller holds the lock, so no live seal owns one of them.
-func removeInterruptedSeals(runsDir string) error {
-	entries, err := os.ReadDir(runsDir)
-	if err != nil {
-		return err
-	}
+// removeInterruptedSeals removes the temporary files of seals that crashed
+// from runsDir, whose entries are given. The caller holds the lock, so no live
+// seal owns one of them.
+func removeInterruptedSeals(runsDir string, entries []os.DirEntry) error {
 	for _, entry := range entries {
 		name := entry.Name()
 		if !entry.Type().IsRegular() || !strings.HasPrefix(name, sealTempPrefix) || !strings.HasSuffix(name, sealTempSuffix) {
@@ -196,14 +197,10 @@ type chainTail struct {
 	chainHead string
 }
 
-// readTail finds the file with the highest record number in runsDir and checks
-// it as Verify would, together with its link to the record before it. It
-// returns a *ChainError when they do not verify.
-func readTail(runsDir string) (chainTail, error) {
-	entries, err := os.ReadDir(runsDir)
-	if err != nil {
-		return chainTail{}, fmt.Errorf("seal record: read chain tail: %w", err)
-	}
+// readTail finds the file with the highest record number among the entries
+// of runsDir and checks it as Verify would, together with its link to the
+// record before it. It returns a *ChainError when they do not verify.
+func readTail(runsDir string, entries []os.DirEntry) (chainTail, error) {
 	var newest *recordFile
 	for _, entry := range entries {
 		n, ok := parseRecordFileName(entry.Name())
@@ -216,7 +213,8 @@ func readTail(runsDir string) (chainTail, error) {
 		return chainTail{number: 0, chainHead: GenesisPrevHash}, nil
 	}
 
-	checkFile(newest, nil, nil)
+	var p parser
+	checkFile(newest, nil, &p)
 	problems := newest.problems
 	if len(problems) == 0 {
 		problems = checkTailLink(runsDir, newest)
@@ -224,18 +222,15 @@ func readTail(runsDir string) (chainTail, error) {
 	if len(problems) > 0 {
 		return chainTail{}, &ChainError{Path: newest.path, Problems: problems}
 	}
-	return chainTail{number: newest.number, chainHead: newest.chainHead}, nil
+	return chainTail{number: newest.number, chainHead: hashHex(newest.chainHead)}, nil
 }
 
 // checkTailLink checks that the prev_hash of the newest record, which itself
 // verified, is the chain_head of the record before it.
 func checkTailLink(runsDir string, newest *recordFile) []Problem {
 	if newest.number == 1 {
-		if newest.prevHash != GenesisPrevHash {
-			return []Problem{{
-				Kind: KindPrevHashMismatch, Path: newest.path, Expected: GenesisPrevHash, Found: newest.prevHash,
-				Message: "record 1 must have 64 zeros as prev_hash",
-			}}
+		if p, ok := checkLink(1, newest, nil, 0); !ok {
+			return []Problem{p}
 		}
 		return nil
 	}
@@ -248,15 +243,13 @@ func checkTailLink(runsDir string, newest *recordFile) []Problem {
 	if _, err := os.Lstat(previous.path); errors.Is(err, fs.ErrNotExist) {
 		return []Problem{gapProblem(runsDir, previous.nameNumber, previous.nameNumber)}
 	}
-	checkFile(&previous, nil, nil)
+	var p parser
+	checkFile(&previous, nil, &p)
 	if len(previous.problems) > 0 {
 		return previous.problems
 	}
-	if newest.prevHash != previous.chainHead {
-		return []Problem{{
-			Kind: KindPrevHashMismatch, Path: newest.path, Expected: previous.chainHead, Found: newest.prevHash,
-			Message: fmt.Sprintf("prev_hash is not the chain_head of record %d in %s", previous.number, previous.path),
-		}}
+	if p, ok := checkLink(newest.number, newest, &previous, previous.number); !ok {
+		return []Problem{p}
 	}
 	return nil
 }
@@ -281,7 +274,7 @@ func buildRecord(p preparedPayload, number int64, prevHash string) (Sealed, erro
 
 	// Check the bytes as Verify will read them, so that a difference between
 	// encoding/json and the canonical form can never produce a broken record.
-	check, err := parseRecord(data, nil)
+	check, err := parseRecord(data)
 	if err != nil {
 		return Sealed{}, fmt.Errorf("check encoded record: %w", err)
 	}

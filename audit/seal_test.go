@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -133,9 +132,7 @@ func TestSealRecordFormat(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	umask := syscall.Umask(0)
-	syscall.Umask(umask)
-	if wantMode := fs.FileMode(0o644 &^ umask); info.Mode() != wantMode {
+	if wantMode := fs.FileMode(0o644) &^ currentUmask(); info.Mode() != wantMode {
 		t.Errorf("record file mode = %v, want %v", info.Mode(), wantMode)
 	}
 }

@@ -182,7 +182,7 @@ func Verify(runsDir string, opts VerifyOptions) (*Result, error) {
 		Length:        chain.length,
 		Problems:      problems,
 	}
-	res.Problems = append(res.Problems, checkExpectations(runsDir, opts, chain)...)
+	res.Problems = append(res.Problems, checkExpectations(runsDir, opts, chain, files)...)
 	if res.Problems == nil {
 		res.Problems = []Problem{}
 	}
@@ -244,9 +244,10 @@ type recordFile struct {
 	parsed bool
 	// number is record_number, or 0 when it is missing or malformed.
 	number int64
-	// prevHash and chainHead are the stored values, or empty when malformed.
-	prevHash, chainHead string
-	problems            []Problem
+	// prevHash and chainHead are the stored values, valid when the flags are set.
+	prevHash, chainHead     [32]byte
+	prevHashOK, chainHeadOK bool
+	problems                []Problem
 }
 
 // checkFiles checks each file on its own, in parallel.
@@ -256,22 +257,23 @@ func checkFiles(files []recordFile) {
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
-			var buf, out []byte
+			var buf []byte
+			var p parser
 			for {
 				i := int(next.Add(1) - 1)
 				if i >= len(files) {
 					return
 				}
-				buf, out = checkFile(&files[i], buf, out)
+				buf = checkFile(&files[i], buf, &p)
 			}
 		})
 	}
 	wg.Wait()
 }
 
-// checkFile reads and checks one record file on its own. buf and out are
-// scratch buffers, returned for reuse.
-func checkFile(f *recordFile, buf, out []byte) ([]byte, []byte) {
+// checkFile reads and checks one record file on its own. buf is a scratch
+// buffer, returned for reuse.
+func checkFile(f *recordFile, buf []byte, p *parser) []byte {
 	data, err := readRecordFile(f.path, buf)
 	if err != nil {
 		kind, expected := KindUnreadableFile, "a readable file"
@@ -282,72 +284,72 @@ func checkFile(f *recordFile, buf, out []byte) ([]byte, []byte) {
 			Kind: kind, Path: f.path, Expected: expected, Found: err.Error(),
 			Message: "record file cannot be read",
 		})
-		return data, out
+		return data
 	}
-	pr, err := parseRecord(data, out)
+	pr, err := p.parse(data)
 	if err != nil {
 		f.problems = append(f.problems, Problem{
 			Kind: KindInvalidJSON, Path: f.path, Expected: "a JSON object that follows the strict record rules",
 			Found: err.Error(), Message: "record file is not valid record JSON",
 		})
-		return data, out
+		return data
 	}
 	f.parsed = true
 	checkChainMembers(f, &pr)
-	return data, pr.canonical
+	return data
 }
 
 // checkChainMembers checks the form of the chain members of a parsed record,
-// recomputes content_hash and chain_head, and checks the file name.
+// recomputes content_hash and chain_head, and checks the file name. Hashes are
+// compared as bytes and formatted only for a problem, which keeps the common
+// case free of allocations.
 func checkChainMembers(f *recordFile, pr *parsedRecord) {
-	invalid := func(member, expected string, err error) {
+	invalid := func(i int, expected string, err error) {
 		f.problems = append(f.problems, Problem{
 			Kind: KindInvalidChainMember, Path: f.path, Expected: expected,
-			Found: string(pr.members[memberIndex([]byte(member))]), Message: err.Error(),
+			Found: string(pr.members[i]), Message: err.Error(),
 		})
 	}
 
 	number, numberErr := pr.recordNumber()
 	if numberErr != nil {
-		invalid("record_number", "a positive integer", numberErr)
+		invalid(memberRecordNumber, "a positive integer", numberErr)
 	}
-	prevHash, prevErr := pr.hashMember(memberPrevHash)
+	prevHash, prevErr := pr.hashBytes(memberPrevHash)
 	if prevErr != nil {
-		invalid("prev_hash", "64 lowercase hex digits", prevErr)
+		invalid(memberPrevHash, "64 lowercase hex digits", prevErr)
 	}
 
 	computedContent := blake3.Sum256(pr.canonical)
-	contentHash, contentErr := pr.hashMember(memberContentHash)
+	contentHash, contentErr := pr.hashBytes(memberContentHash)
 	switch {
 	case contentErr != nil:
-		invalid("content_hash", hashHex(computedContent)+" (the hash of the content)", contentErr)
-	case contentHash != hashHex(computedContent):
+		invalid(memberContentHash, hashHex(computedContent)+" (the hash of the content)", contentErr)
+	case contentHash != computedContent:
 		f.problems = append(f.problems, Problem{
 			Kind: KindContentHashMismatch, Path: f.path,
-			Expected: hashHex(computedContent), Found: contentHash,
+			Expected: hashHex(computedContent), Found: hashHex(contentHash),
 			Message: "content_hash is not the hash of the record's content: the content or content_hash changed after sealing",
 		})
 	}
 
-	chainHeadValue, headErr := pr.hashMember(memberChainHead)
+	head, headErr := pr.hashBytes(memberChainHead)
 	if numberErr == nil && prevErr == nil && contentErr == nil {
-		prev, _ := parseHash(prevHash)
-		content, _ := parseHash(contentHash)
-		computed := hashHex(chainHead(number, prev, content))
+		computed := chainHead(number, prevHash, contentHash)
 		switch {
 		case headErr != nil:
-			invalid("chain_head", computed+" (the hash of the chain members)", headErr)
-		case chainHeadValue != computed:
+			invalid(memberChainHead, hashHex(computed)+" (the hash of the chain members)", headErr)
+		case head != computed:
 			f.problems = append(f.problems, Problem{
-				Kind: KindChainHeadMismatch, Path: f.path, Expected: computed, Found: chainHeadValue,
+				Kind: KindChainHeadMismatch, Path: f.path, Expected: hashHex(computed), Found: hashHex(head),
 				Message: "chain_head is not the hash of record_number, prev_hash and content_hash",
 			})
 		}
 	} else if headErr != nil {
-		invalid("chain_head", "64 lowercase hex digits", headErr)
+		invalid(memberChainHead, "64 lowercase hex digits", headErr)
 	}
 
-	if numberErr == nil && f.name != recordFileName(number) {
+	if numberErr == nil && !isRecordFileName(f.name, number) {
 		f.problems = append(f.problems, Problem{
 			Kind: KindFileNameMismatch, Path: f.path, Expected: recordFileName(number), Found: f.name,
 			Message: fmt.Sprintf("file name does not match record_number %d", number),
@@ -355,12 +357,8 @@ func checkChainMembers(f *recordFile, pr *parsedRecord) {
 	}
 
 	f.number = number
-	if prevErr == nil {
-		f.prevHash = prevHash
-	}
-	if headErr == nil {
-		f.chainHead = chainHeadValue
-	}
+	f.prevHash, f.prevHashOK = prevHash, prevErr == nil
+	f.chainHead, f.chainHeadOK = head, headErr == nil
 }
 
 // chainSummary is what linking the records found.
@@ -368,9 +366,6 @@ type chainSummary struct {
 	problems []Problem
 	length   int64
 	head     string
-	// heads maps each stored chain_head to its record number, for explaining
-	// a head mismatch.
-	heads map[string]int64
 }
 
 // linkRecords checks numbering and links across files. A record's place in
@@ -378,88 +373,102 @@ type chainSummary struct {
 // takes the place of the number in its name, so that its damage is not
 // reported a second time as a gap.
 func linkRecords(runsDir string, files []recordFile) chainSummary {
-	summary := chainSummary{heads: make(map[string]int64)}
-	byNumber := make(map[int64][]*recordFile)
-	occupied := make(map[int64]bool)
+	type place struct {
+		number int64
+		file   *recordFile
+	}
+	places := make([]place, 0, len(files))
 	for i := range files {
 		f := &files[i]
 		switch {
 		case f.number > 0:
-			byNumber[f.number] = append(byNumber[f.number], f)
-			occupied[f.number] = true
+			places = append(places, place{f.number, f})
 		case f.nameNumber > 0:
-			occupied[f.nameNumber] = true
+			places = append(places, place{f.nameNumber, f})
 		}
 	}
-	numbers := make([]int64, 0, len(occupied))
-	for n := range occupied {
-		numbers = append(numbers, n)
-	}
-	slices.Sort(numbers)
+	slices.SortFunc(places, func(a, b place) int {
+		return cmp.Or(cmp.Compare(a.number, b.number), strings.Compare(a.file.name, b.file.name))
+	})
 
-	// Gaps, reported once per run of missing numbers.
-	previous := int64(0)
-	for _, n := range numbers {
-		if n > previous+1 {
-			summary.problems = append(summary.problems, gapProblem(runsDir, previous+1, n-1))
+	var summary chainSummary
+	var previous *recordFile // the record in the chain at the previous number
+	previousNumber := int64(0)
+	for start := 0; start < len(places); {
+		n := places[start].number
+		end := start + 1
+		for end < len(places) && places[end].number == n {
+			end++
 		}
-		previous = n
-	}
+		group := places[start:end]
+		start = end
 
-	chosen := make(map[int64]*recordFile, len(byNumber))
-	for n, candidates := range byNumber {
-		chosen[n] = chooseRecord(n, candidates)
+		if n > previousNumber+1 {
+			summary.problems = append(summary.problems, gapProblem(runsDir, previousNumber+1, n-1))
+		}
+
+		var candidates []*recordFile
+		for _, pl := range group {
+			if pl.file.number == n {
+				candidates = append(candidates, pl.file)
+			}
+		}
+		var chosen *recordFile
+		if len(candidates) > 0 {
+			chosen = chooseRecord(n, candidates)
+		}
 		for _, f := range candidates {
-			if f == chosen[n] {
-				continue
+			if f != chosen {
+				summary.problems = append(summary.problems, Problem{
+					Kind: KindDuplicateRecordNumber, Path: f.path,
+					Expected: "a record_number that no other file has", Found: fmt.Sprint(n),
+					Message: fmt.Sprintf("record_number %d is also in %s", n, chosen.path),
+				})
 			}
-			summary.problems = append(summary.problems, Problem{
-				Kind: KindDuplicateRecordNumber, Path: f.path,
-				Expected: "a record_number that no other file has", Found: fmt.Sprint(n),
-				Message: fmt.Sprintf("record_number %d is also in %s", n, chosen[n].path),
-			})
 		}
-		if h := chosen[n].chainHead; h != "" {
-			summary.heads[h] = n
+
+		if chosen != nil && chosen.prevHashOK {
+			if p, ok := checkLink(n, chosen, previous, previousNumber); !ok {
+				summary.problems = append(summary.problems, p)
+			}
 		}
+		previous, previousNumber = chosen, n
 	}
 
-	for _, n := range numbers {
-		f := chosen[n]
-		if f == nil || f.prevHash == "" {
-			continue
-		}
-		expected, source := GenesisPrevHash, "record 1 must have 64 zeros as prev_hash"
-		if n > 1 {
-			previous := chosen[n-1]
-			if previous == nil || previous.chainHead == "" {
-				continue // the gap or the damage is reported already
-			}
-			expected = previous.chainHead
-			source = fmt.Sprintf("prev_hash is not the chain_head of record %d in %s", n-1, previous.path)
-		}
-		if f.prevHash != expected {
-			summary.problems = append(summary.problems, Problem{
-				Kind: KindPrevHashMismatch, Path: f.path, Expected: expected, Found: f.prevHash,
-				Message: source,
-			})
-		}
-	}
-
-	if len(numbers) > 0 {
-		summary.length = numbers[len(numbers)-1]
-		if f := chosen[summary.length]; f != nil {
-			summary.head = f.chainHead
-		}
+	summary.length = previousNumber
+	if previous != nil && previous.chainHeadOK {
+		summary.head = hashHex(previous.chainHead)
 	}
 	return summary
+}
+
+// checkLink checks the prev_hash of record n against the chain_head of the
+// record at previousNumber. It reports true when they match or when the
+// predecessor is missing or damaged, which is reported already.
+func checkLink(n int64, f, previous *recordFile, previousNumber int64) (Problem, bool) {
+	if n == 1 {
+		if hashHex(f.prevHash) == GenesisPrevHash {
+			return Problem{}, true
+		}
+		return Problem{
+			Kind: KindPrevHashMismatch, Path: f.path, Expected: GenesisPrevHash, Found: hashHex(f.prevHash),
+			Message: "record 1 must have 64 zeros as prev_hash",
+		}, false
+	}
+	if previousNumber != n-1 || previous == nil || !previous.chainHeadOK || f.prevHash == previous.chainHead {
+		return Problem{}, true
+	}
+	return Problem{
+		Kind: KindPrevHashMismatch, Path: f.path, Expected: hashHex(previous.chainHead), Found: hashHex(f.prevHash),
+		Message: fmt.Sprintf("prev_hash is not the chain_head of record %d in %s", n-1, previous.path),
+	}, false
 }
 
 // chooseRecord picks, among files with the same record_number, the one that
 // takes part in the chain: the one named after the number, else the first.
 func chooseRecord(n int64, candidates []*recordFile) *recordFile {
 	for _, f := range candidates {
-		if f.name == recordFileName(n) {
+		if isRecordFileName(f.name, n) {
 			return f
 		}
 	}
@@ -483,11 +492,11 @@ func gapProblem(runsDir string, first, last int64) Problem {
 }
 
 // checkExpectations compares the chain with the head and length kept elsewhere.
-func checkExpectations(runsDir string, opts VerifyOptions, chain chainSummary) []Problem {
+func checkExpectations(runsDir string, opts VerifyOptions, chain chainSummary, files []recordFile) []Problem {
 	var problems []Problem
 	if opts.ExpectHead != "" && opts.ExpectHead != chain.head {
 		message := "chain head is not the expected one, and no record has the expected chain_head: the records that had it were deleted or rewritten"
-		if n, ok := chain.heads[opts.ExpectHead]; ok {
+		if n, ok := findChainHead(files, opts.ExpectHead); ok {
 			later := fmt.Sprintf("records %d to %d were", n+1, chain.length)
 			if n+1 == chain.length {
 				later = fmt.Sprintf("record %d was", chain.length)
@@ -509,4 +518,15 @@ func checkExpectations(runsDir string, opts VerifyOptions, chain chainSummary) [
 		})
 	}
 	return problems
+}
+
+// findChainHead returns the record number of the file whose stored
+// chain_head is head.
+func findChainHead(files []recordFile, head string) (int64, bool) {
+	for i := range files {
+		if f := &files[i]; f.number > 0 && f.chainHeadOK && hashHex(f.chainHead) == head {
+			return f.number, true
+		}
+	}
+	return 0, false
 }
