@@ -13,13 +13,13 @@ import (
 	"time"
 )
 
-// Bwrap is the bwrap isolation class: the SUT runs inside bubblewrap with a
-// read-only view of the root file system in which only the workspace and the
-// attempt's HOME and TMPDIR are writable, a private /tmp, /var/tmp and /run,
-// new user, PID, network, IPC, UTS and cgroup namespaces (loopback only, no
-// other network), no capabilities, a new session, and death with the
-// harness. The hidden paths (the state directory, the bench, key material)
-// are covered with empty read-only file systems.
+// Bwrap is the bwrap isolation class. The SUT runs inside bubblewrap with a
+// read-only root file system in which only the workspace and the attempt's
+// HOME and TMPDIR are writable, and /tmp, /var/tmp and /run are private. It
+// gets new user, PID, network, IPC, UTS and cgroup namespaces (so no network
+// but loopback), no capabilities and a new session, and it dies with the
+// harness. Empty read-only file systems cover the hidden paths: the state
+// directory, the bench, key material.
 //
 // Inside, the launcher applies the limits and runs the SUT; the PID
 // namespace takes the supervisor's place, because the kernel kills every
@@ -33,7 +33,7 @@ type Bwrap struct {
 
 // BwrapOptions configure NewBwrap.
 type BwrapOptions struct {
-	// Binary is the bwrap program; empty means "bwrap" found in PATH.
+	// Binary is the bwrap program. Empty means "bwrap" found in PATH.
 	Binary string
 	// Launcher is the command line that re-executes codegenie as the
 	// launcher inside the sandbox, as for Subprocess. Its program is bound

@@ -150,10 +150,10 @@ func signalProc(p procEntry, sig syscall.Signal) {
 }
 
 // processTree is the tree of processes below the leader process that Run
-// started. It walks /proc from the leader, which finds every process of the
-// SUT as long as the leader lives: a supervising leader (the launcher in
-// supervisor mode, or bubblewrap with its PID namespace) is the reaper of
-// every orphan below it.
+// started. A walk of /proc from the leader finds every process of the SUT as
+// long as the leader lives, because a supervising leader is the reaper of
+// every orphan below it. The launcher in supervisor mode is one, and so is
+// bubblewrap with its PID namespace.
 type processTree struct {
 	leader procEntry
 	// spare is how many levels, from the leader down, receive no SIGTERM.
@@ -339,9 +339,9 @@ func killBelow(pid int) {
 }
 
 // dieFromSignal ends the process with sig and its default action, so that
-// the harness sees the same signal that ended the SUT. The Go runtime
-// handles every signal itself, so the default action is restored with a raw
-// rt_sigaction call; RLIMIT_CORE 0 keeps a core dump out of the workspace.
+// the harness observes the signal that ended the SUT. The Go runtime handles
+// every signal itself, so a raw rt_sigaction call restores the default
+// action. RLIMIT_CORE 0 keeps a core dump out of the workspace.
 func dieFromSignal(sig syscall.Signal) {
 	unix.Setrlimit(unix.RLIMIT_CORE, &unix.Rlimit{})
 	var dfl [4]uint64 // a zero sigaction is SIG_DFL with no flags and an empty mask

@@ -23,16 +23,16 @@ import (
 	"github.com/codegenie/codegenie/internal/sut"
 )
 
-// The cases of the hostile task class. The attacker runs the scenario; the
-// victim only answers, so that the test can see whether the attack reached
-// another case.
+// The cases of the hostile task class. The attacker runs the scenario, and
+// the victim only writes its answer, so that the test can tell whether the
+// attack reached another case.
 const (
 	attackerCase = "c01"
 	victimCase   = "c02"
 )
 
-// Environment variables the test declares for the SUT: the layout an
-// attacker who knows codegenie would find by itself.
+// Environment variables the test declares for the SUT: the layout that an
+// attacker familiar with codegenie would find by itself.
 const (
 	envToken    = "HOSTILE_TOKEN"     // marks every process of one scenario
 	envStateDir = "HOSTILE_STATE_DIR" // the runner's StateDir
@@ -57,8 +57,8 @@ func fakes() []sut.Builtin {
 	add := func(name string, run fakeRun) {
 		b = append(b, sut.Builtin{Name: name, Version: "test", Run: run})
 	}
-	// attack wraps a scenario: the victim case answers honestly, the
-	// attacker answers and then runs the scenario.
+	// attack wraps a scenario: in the victim case it only writes the
+	// answer, and in the attacker case it writes the answer and attacks.
 	attack := func(name string, run fakeRun) {
 		add("hostile-"+name, func(ctx context.Context, task sut.Task, stdout, stderr io.Writer) error {
 			if task.CaseID != attackerCase {
@@ -168,8 +168,8 @@ func fakes() []sut.Builtin {
 		return answer()
 	})
 	attack("rubric-payload", func(ctx context.Context, task sut.Task, stdout, stderr io.Writer) error {
-		// The rubric runs payload.sh; the SUT writes into it the path it
-		// knows, since the rubric's environment does not carry it.
+		// The rubric runs payload.sh. The SUT writes the state directory's
+		// path into it, because the rubric's environment does not carry it.
 		target := filepath.Join(os.Getenv(envStateDir), "runs", "payload-was-here")
 		script := fmt.Sprintf("echo pwned > '%s'\n", target)
 		if err := os.WriteFile("payload.sh", []byte(script), 0o644); err != nil {

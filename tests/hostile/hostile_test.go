@@ -24,9 +24,9 @@ import (
 )
 
 // scenario is one hostile SUT and what each isolation class must make of
-// it. The want fields describe subprocess; under bwrap every attack on
-// files, the network or other cases fails, so the victim always scores 1
-// and the chain and the bench stay intact.
+// it. The fields describe subprocess. Under bwrap every attack on files, the
+// network or other cases fails, so the victim always scores 1 and the chain
+// and the bench stay intact.
 type scenario struct {
 	name    string
 	jobs    int
