@@ -38,6 +38,7 @@ type BwrapOptions struct {
 	// Launcher is the command line that re-executes codegenie as the
 	// launcher inside the sandbox, as for Subprocess. Its program is bound
 	// read-only at the same path, so it may live under a hidden path or /tmp.
+	// When it is empty, builtin SUTs cannot run and no limits are applied.
 	Launcher []string
 	// Hidden are paths the SUT must not see: the state directory, the bench
 	// root and the task class directory, the user's home with its keys.

@@ -20,7 +20,7 @@ type Isolation interface {
 // the workspace, with a filtered environment, resource limits and capped
 // output. It does not stop the SUT from reading or writing files its user
 // may reach, from using the network or from signalling other processes of
-// its user; the bwrap class does (docs/isolation.md has the list).
+// its user. The bwrap class does, and docs/isolation.md has the list.
 //
 // With a launcher, the SUT runs below the launcher in supervisor mode, a
 // child subreaper that kills every process left below it when the SUT ends,

@@ -17,7 +17,9 @@ import (
 // LaunchCommand is the hidden argument that turns the codegenie binary into
 // the launcher: "codegenie __launch [--cpu=N] [--nofile=N] [--fsize=N]
 // [--nproc=N] -- ARGV...". The launcher applies the limits to itself, then
-// runs a builtin SUT in process or replaces itself with ARGV.
+// runs a builtin SUT in process or replaces itself with ARGV. With
+// "__launch --supervise [limits] -- ARGV..." it supervises a plain launcher
+// instead (see superviseFlag).
 const LaunchCommand = "__launch"
 
 // MaybeLaunch runs the launcher and exits when args (os.Args[1:]) start with

@@ -65,9 +65,11 @@ func (e *StartError) Error() string {
 func (e *StartError) Unwrap() error { return e.Err }
 
 // Run starts the SUT, waits until it and every process of its process group
-// has ended, and returns what happened. A timeout or a cancelled ctx sends
-// SIGTERM to the whole group, then SIGKILL after the grace period. Run
-// returns an error only when the process could not be started.
+// has ended, and returns what happened. Under a supervising isolation class
+// (Subprocess with a launcher, Bwrap), that covers every process the SUT
+// started, also those that left the group. A timeout or a cancelled ctx
+// sends SIGTERM to the SUT's processes, then SIGKILL after the grace period.
+// Run returns an error only when the process could not be started.
 func Run(ctx context.Context, req Request) (Result, error) {
 	if len(req.Argv) == 0 {
 		return Result{}, &StartError{Argv: []string{""}, Err: errors.New("empty command line")}
