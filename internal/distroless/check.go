@@ -177,9 +177,9 @@ func (c *check) result(findings []Finding) rubric.Result {
 // joinMessages keeps a failure mode's message short: the first three
 // messages and a count of the rest.
 func joinMessages(msgs []string) string {
-	const shown = 3
-	if len(msgs) <= shown {
+	const maxShown = 3
+	if len(msgs) <= maxShown {
 		return strings.Join(msgs, "; ")
 	}
-	return fmt.Sprintf("%s; and %d more", strings.Join(msgs[:shown], "; "), len(msgs)-shown)
+	return fmt.Sprintf("%s; and %d more", strings.Join(msgs[:maxShown], "; "), len(msgs)-maxShown)
 }

@@ -560,3 +560,47 @@ func TestRubricScoresTheCheck(t *testing.T) {
 		t.Errorf("Score(root) = %v %+v, want 1 with one info mode", out.Score, out.FailureModes)
 	}
 }
+
+// TestReadmeListsModes keeps the failure-mode table of
+// benches/distroless/README.md in step with Modes.
+func TestReadmeListsModes(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(bundledTaskDir, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(data)
+	for _, m := range Modes {
+		effect := "recorded"
+		if m.Fails {
+			effect = "fails"
+		}
+		row := "| " + m.ID + " | " + string(m.Severity) + " | " + effect + " | " + m.Meaning + " |"
+		if !strings.Contains(readme, row+"\n") {
+			t.Errorf("README.md lacks the row\n%s", row)
+		}
+	}
+	if got := strings.Count(readme, "\n| ") - 2; got != len(Modes) {
+		t.Errorf("README.md has %d table rows below the header and separator, want %d", got, len(Modes))
+	}
+
+	doc, err := os.ReadFile("doc.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range Modes {
+		effect := "recorded"
+		if m.Fails {
+			effect = "fails"
+		}
+		if !strings.Contains(string(doc), "//\t"+padRight(m.ID, 25)+padRight(string(m.Severity), 10)+effect) {
+			t.Errorf("doc.go lacks the table row of %s (%s, %s)", m.ID, m.Severity, effect)
+		}
+	}
+}
+
+func padRight(s string, n int) string {
+	if len(s) >= n {
+		return s + " "
+	}
+	return s + strings.Repeat(" ", n-len(s))
+}

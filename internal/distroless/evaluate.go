@@ -126,7 +126,7 @@ func clip(s string) string {
 	return strconv.Quote(s)
 }
 
-// origin is where an artefact comes from in the migrated Dockerfile: the
+// origin is the source of an artefact in the migrated Dockerfile: the
 // build context, a stage index or an image.
 type origin struct {
 	context bool
@@ -134,7 +134,7 @@ type origin struct {
 	image   string
 }
 
-// originOf returns where cp copies from.
+// originOf returns the origin cp copies from.
 func originOf(cp Copy) origin {
 	switch {
 	case cp.From == "":
@@ -237,29 +237,29 @@ func checkArtefacts(orig, got *Dockerfile, artefacts []Artefact) []Finding {
 	inner := map[int]copyIndex{}
 	for _, a := range artefacts {
 		o := origin{stage: -1}
-		what := fmt.Sprintf("%s from the build context", a.Source)
+		subject := fmt.Sprintf("%s from the build context", a.Source)
 		// Copies into the final image can only name stages before it.
 		switch j, isStage := orig.stageIndex(a.From, orig.Final().Index); {
 		case a.From == "":
 			o.context = true
 		case isStage:
 			o.stage = matchStage(orig, j, got)
-			what = fmt.Sprintf("%s from %s", a.Source, describeStage(orig.Stages[j]))
+			subject = fmt.Sprintf("%s from %s", a.Source, describeStage(orig.Stages[j]))
 			if o.stage < 0 {
-				out = append(out, Finding{ModeArtefactDropped, fmt.Sprintf("%s is no longer copied, because the stage is gone", what)})
+				out = append(out, Finding{ModeArtefactDropped, fmt.Sprintf("%s is no longer copied, because the stage is gone", subject)})
 				continue
 			}
 		default:
 			o.image = a.From
-			what = fmt.Sprintf("%s from image %s", a.Source, a.From)
+			subject = fmt.Sprintf("%s from image %s", a.Source, a.From)
 		}
 
 		kept, sameDest := artefactKept(got, finalChain, direct, inner, o, a)
 		switch {
 		case !kept:
-			out = append(out, Finding{ModeArtefactDropped, fmt.Sprintf("%s is no longer copied into the final image (it went to %s)", what, a.Dest)})
+			out = append(out, Finding{ModeArtefactDropped, fmt.Sprintf("%s is no longer copied into the final image (it went to %s)", subject, a.Dest)})
 		case !sameDest:
-			out = append(out, Finding{ModeArtefactMoved, fmt.Sprintf("%s is copied, but no longer to %s", what, a.Dest)})
+			out = append(out, Finding{ModeArtefactMoved, fmt.Sprintf("%s is copied, but no longer to %s", subject, a.Dest)})
 		}
 	}
 	return out
@@ -548,7 +548,7 @@ func scriptLanguage(got *Dockerfile, cp Copy, v Variant) string {
 func interpreterMessage(program, lang string) string {
 	name := path.Base(program)
 	if lang == LanguagePython {
-		return fmt.Sprintf("the command starts %s, a Python console script copied from a stage on the python image, whose #! line names an interpreter the distroless image lacks: run it as python3 -m %s", program, name)
+		return fmt.Sprintf("the command starts %s, a script copied from a stage on the python image, whose #! line names an interpreter the distroless image lacks (/usr/local/bin/python for a console script): run a console script as python3 -m %s", program, name)
 	}
 	return fmt.Sprintf("the command starts %s, a script copied from a stage on the node image, whose #! line runs /usr/bin/env, which the distroless image lacks: run it as /nodejs/bin/node %s", program, program)
 }

@@ -120,12 +120,13 @@ func (e Expectations) Validate() error {
 	return nil
 }
 
-// Derivation is what Derive learned from an original Dockerfile.
+// Derivation is the result of Derive on an original Dockerfile.
 type Derivation struct {
 	Expectations Expectations
-	// Notes say what could not be derived or was guessed, one sentence each.
+	// Notes list what could not be derived or was guessed, one sentence
+	// each.
 	Notes []string
-	// Skip, when not empty, says why the Dockerfile cannot be a case.
+	// Skip, when not empty, is the reason the Dockerfile cannot be a case.
 	Skip string
 }
 
@@ -134,8 +135,9 @@ var supervisors = map[string]bool{"s6-svscan": true, "supervisord": true, "runsv
 
 // Derive reads the expectations of a case from its original Dockerfile:
 // the language, the application's entrypoint and the artefacts of the final
-// stage. It never fails: what it cannot derive goes to Notes, and a
-// Dockerfile that cannot be a case gets a Skip reason.
+// stage, and the runtime packages it installed. It returns no error: what
+// it cannot derive goes to Notes, and a Dockerfile that cannot be a case
+// gets a Skip reason.
 func Derive(df *Dockerfile) Derivation {
 	var d Derivation
 	d.Expectations.Dockerfile = "Dockerfile"

@@ -113,7 +113,7 @@ func leadingVersion(tag string, withMinor bool) string {
 	return m[1]
 }
 
-// Languages this package tells apart.
+// Languages that Derive recognizes.
 const (
 	LanguageGo     = "go"
 	LanguageRust   = "rust"

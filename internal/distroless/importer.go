@@ -22,10 +22,11 @@ const CaseSchemaVersion = "codegenie.eval.case/v1"
 const TaskText = `Migrate ./Dockerfile so that its final stage runs on a distroless base image from gcr.io/distroless/.
 Keep every build stage exactly as it is, keep every file the final stage copies in, and keep the command the image starts.
 A distroless image has no shell and no package manager, so the final stage must not use RUN, SHELL, a shell-form CMD or ENTRYPOINT, or a HEALTHCHECK that needs a shell or curl.
+Install the packages the application needs at run time in a build stage, and copy their files into the final stage.
 Choose the variant that fits the application's language, and run as a non-root user.
 `
 
-// ImportReport says what Import wrote and what it left out.
+// ImportReport lists the cases Import wrote and the files it left out.
 type ImportReport struct {
 	// Cases are the cases written, sorted by id.
 	Cases []ImportedCase
@@ -45,7 +46,7 @@ type ImportedCase struct {
 	ID       string
 	Source   string // file name in the source directory
 	Language string // "" when it could not be derived
-	// Notes say what could not be derived or was guessed.
+	// Notes list what could not be derived or was guessed.
 	Notes []string
 }
 

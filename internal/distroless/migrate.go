@@ -59,7 +59,7 @@ func runBuiltin(ctx context.Context, task sut.Task, stdout, stderr io.Writer) er
 // Migrate rewrites the final stage of a Dockerfile onto a distroless base
 // image and returns the new Dockerfile with notes on what it dropped or
 // could not convert. Everything before the final stage is kept byte for
-// byte. It is a baseline: it handles the common shapes and says where it
+// byte. It is a baseline: it handles the common shapes and notes where it
 // gives up, and the bench measures how often that happens.
 //
 // A final stage whose RUN instructions build the application (npm, pip,
@@ -222,12 +222,12 @@ func nameOr(name, fallback string) string {
 }
 
 func (m *migration) uniqueStageName(name string) string {
-	taken := map[string]bool{}
+	usedNames := map[string]bool{}
 	for _, st := range m.df.Stages {
-		taken[st.Name] = true
+		usedNames[st.Name] = true
 	}
 	unique := name
-	for n := 2; taken[unique]; n++ {
+	for n := 2; usedNames[unique]; n++ {
 		unique = fmt.Sprintf("%s-%d", name, n)
 	}
 	return unique
@@ -245,7 +245,7 @@ func fromLine(platform, base, name string) string {
 	return line
 }
 
-// libraryDir is where Debian installs shared libraries on amd64.
+// libraryDir is the directory of Debian's shared libraries on amd64.
 const libraryDir = "/usr/lib/x86_64-linux-gnu"
 
 // writeLibraryStage moves the shared libraries that the final stage
@@ -545,18 +545,18 @@ func writeCommand(b *strings.Builder, entrypoint, cmd []string) {
 // convertArgv turns a command into exec form without init wrappers or a
 // shell: a simple shell command is split into words, and a compound one is
 // cut down to its last command with a note.
-func (m *migration) convertArgv(argv []string, what string) []string {
+func (m *migration) convertArgv(argv []string, instruction string) []string {
 	for len(argv) > 0 {
 		base := path.Base(argv[0])
 		switch {
 		case initWrappers[base]:
-			m.note("%s: dropped the init process %s", what, argv[0])
+			m.note("%s: dropped the init process %s", instruction, argv[0])
 			argv = skipOptions(argv[1:])
 			continue
 		case shells[base] && len(argv) >= 3 && argv[1] == "-c":
 			script := argv[2]
 			if !IsSimpleCommand(script) {
-				m.note("%s: the shell command %q cannot run without a shell; kept only its last command", what, clipText(script))
+				m.note("%s: the shell command %q cannot run without a shell, so only its last command is kept", instruction, clipText(script))
 			}
 			words, _ := scriptWords(script)
 			for len(words) > 0 && words[0] == "exec" {

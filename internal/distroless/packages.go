@@ -14,8 +14,8 @@ var packageCommands = map[string]bool{
 	"apt-get": true, "apt": true, "apk": true, "dnf": true, "microdnf": true, "yum": true,
 }
 
-// packageClass says what a distroless migration must do with a package
-// the original final stage installed.
+// packageClass is the treatment a distroless migration owes a package
+// that the original final stage installed.
 type packageClass int
 
 const (
@@ -85,17 +85,33 @@ func installedPackages(command string) []string {
 	}
 	var pkgs []string
 	installing := false
-	for _, w := range words[1:] {
+	for k := 1; k < len(words); k++ {
+		w := words[k]
 		switch {
 		case w == "install" || w == "add":
 			installing = true
-		case !installing || strings.HasPrefix(w, "-") || strings.ContainsAny(w, "$/*"):
+		case optionsWithValue[w]:
+			k++
+		case !installing || strings.HasPrefix(w, "-"):
 		default:
-			pkgs = append(pkgs, packageName(w))
+			if name := packageName(w); packageNamePattern.MatchString(name) {
+				pkgs = append(pkgs, name)
+			}
 		}
 	}
 	return pkgs
 }
+
+// optionsWithValue are package-manager options whose value is the next
+// word, such as apt-get's -o Dpkg::Options::=--force-confdef.
+var optionsWithValue = map[string]bool{
+	"-o": true, "--option": true, "-t": true, "--target-release": true, "-X": true,
+	"--repository": true, "--virtual": true, "-t=": true, "--setopt": true,
+}
+
+// packageNamePattern matches the package names of Debian, Alpine and the
+// Red Hat family. A word with a variable, a path or a glob does not match.
+var packageNamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9.+_-]*$`)
 
 // packageName strips a version pin: "curl=8.5.0-2" gives "curl".
 func packageName(pkg string) string {
