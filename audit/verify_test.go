@@ -842,7 +842,10 @@ func FuzzVerify(f *testing.F) {
 		f.Add(uint8(i), bytes.Replace(r, []byte(`"complete": true`), []byte(`"complete": false`), 1))
 		f.Add(uint8(i), bytes.Replace(r, []byte(`"epochs": 1`), []byte(`"epochs": 1.0`), 1))
 	}
+	// Each fuzz worker runs the targets one at a time, so one directory
+	// serves them all: verifyMutated rewrites only the files that change.
+	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, index uint8, mutated []byte) {
-		verifyMutated(t, t.TempDir(), records, int(index%3), mutated, VerifyOptions{})
+		verifyMutated(t, dir, records, int(index%3), mutated, VerifyOptions{})
 	})
 }
