@@ -26,17 +26,16 @@
 //
 // # What a chain proves
 //
-// A chain that verifies proves that no record was changed, removed, inserted
-// or reordered between record 1 and the newest record, unless the chain
-// from the changed record onward was rewritten as a whole. It cannot prove
-// two things on its own:
+// A chain that verifies proves that none of its records was changed, removed,
+// inserted or reordered, unless everything from that record to the newest was
+// rewritten with it. It cannot prove two things on its own:
 //
-//   - that the newest records were not deleted: a chain cut after record k is
-//     a valid chain of k records;
-//   - that the whole chain was not rewritten by someone who can write the
-//     files: anyone can recompute every hash, because no secret goes into them.
+//   - that the newest records were not deleted: records 1 to k of a longer
+//     chain are a valid chain of k records;
+//   - that the chain was not rewritten by someone who can write the files:
+//     no secret goes into the hashes, so anyone can recompute them.
 //
-// Both need a head kept outside the files, such as a CI artifact, a commit
-// message or a pull request. VerifyOptions.ExpectHead and
-// VerifyOptions.ExpectLength compare the chain with such a head.
+// Both need a chain head or length kept outside the files, such as in a CI
+// artifact, a commit message or a pull request. VerifyOptions.ExpectHead and
+// VerifyOptions.ExpectLength compare the chain with it.
 package audit

@@ -6,9 +6,9 @@ import (
 )
 
 // ErrInvalidPayload is wrapped by the errors that Seal returns for a payload it
-// rejects before touching the state directory: one that breaks the strict JSON
-// rules (then a *JSONError is wrapped as well), carries a chain member, or
-// lacks a member that the audit record needs.
+// rejects before touching the state directory. The payload breaks the strict
+// JSON rules (then a *JSONError is wrapped as well), contains a chain member,
+// or lacks a member that the audit record needs.
 var ErrInvalidPayload = errors.New("invalid payload")
 
 // JSONError is a violation of the strict JSON rules that every record follows.
@@ -40,5 +40,5 @@ func (e *ChainError) Error() string {
 			detail += fmt.Sprintf(" (and %d more)", more)
 		}
 	}
-	return fmt.Sprintf("read chain tail %s: %s; no record was sealed: run verify to list every problem, restore the damaged records from a copy, then seal again", e.Path, detail)
+	return fmt.Sprintf("seal record: newest record %s does not verify, so no record was sealed: %s (run verify to list every problem, then restore the damaged records from a copy and seal again)", e.Path, detail)
 }

@@ -122,7 +122,7 @@ func preparePayload(payload []byte) (preparedPayload, error) {
 	}
 	for i := range chainMemberCount {
 		if pr.members[i] != nil {
-			return preparedPayload{}, fmt.Errorf("%w: it has the chain member %q; pass the report without record_number, prev_hash, content_hash and chain_head", ErrInvalidPayload, memberNames[i])
+			return preparedPayload{}, fmt.Errorf("%w: it contains the chain member %q, which only Seal sets (remove record_number, prev_hash, content_hash and chain_head from the report)", ErrInvalidPayload, memberNames[i])
 		}
 	}
 	for _, i := range []int{memberSchemaVersion, memberRunID, memberIsolationClass} {

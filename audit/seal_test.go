@@ -150,7 +150,7 @@ func TestSealRejectsInvalidPayload(t *testing.T) {
 		{"integer out of range", `{` + base + `,"n":9007199254740993}`, "outside ±(2^53−1)"},
 		{"invalid utf-8", "{" + base + ",\"s\":\"\xff\"}", "invalid UTF-8"},
 		{"trailing data", `{` + base + `} {}`, "unexpected data after"},
-		{"record_number present", `{` + base + `,"record_number":1}`, `chain member "record_number"`},
+		{"record_number present", `{` + base + `,"record_number":1}`, `the chain member "record_number"`},
 		{"prev_hash present", `{` + base + `,"prev_hash":"x"}`, `chain member "prev_hash"`},
 		{"content_hash present", `{` + base + `,"content_hash":"x"}`, `chain member "content_hash"`},
 		{"chain_head present", `{` + base + `,"chain_head":"x"}`, `chain member "chain_head"`},
@@ -543,5 +543,29 @@ func renameFile(t testing.TB, from, to string) {
 	t.Helper()
 	if err := os.Rename(from, to); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestSealNeverReplacesFile(t *testing.T) {
+	stateDir, _ := sealChain(t, 3)
+	runsDir := filepath.Join(stateDir, "runs")
+	next := filepath.Join(runsDir, "00000004.json")
+	if err := os.Symlink("elsewhere", next); err != nil {
+		t.Fatal(err)
+	}
+
+	_, err := Seal(t.Context(), stateDir, reportPayload(9, 1))
+	if !errors.Is(err, fs.ErrExist) {
+		t.Errorf("Seal() with %s taken: error = %v, want fs.ErrExist", next, err)
+	}
+	if target, err := os.Readlink(next); err != nil || target != "elsewhere" {
+		t.Errorf("%s after Seal(): target %q, %v, want the symbolic link unchanged", next, target, err)
+	}
+	entries, err := os.ReadDir(runsDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 4 {
+		t.Errorf("runs/ has %d entries after a failed Seal, want 4 (no temporary file left)", len(entries))
 	}
 }

@@ -42,8 +42,8 @@ const (
 	KindUnreadableFile = "unreadable_file"
 	// KindForeignFile: a file or directory in runs/ that is not a record.
 	KindForeignFile = "foreign_file"
-	// KindInterruptedSeal: a temporary file left by an interrupted Seal. It does
-	// not make a chain fail, and the next Seal removes it.
+	// KindInterruptedSeal: a temporary file of a Seal that crashed or is still
+	// running. It does not make a chain fail, and the next Seal removes a leftover.
 	KindInterruptedSeal = "interrupted_seal"
 	// KindHeadMismatch: the chain head is not VerifyOptions.ExpectHead.
 	KindHeadMismatch = "head_mismatch"
@@ -138,8 +138,8 @@ const (
 //
 // Verify opens files read-only and never writes, so it can run while Seal
 // appends. It returns an error only when opts is invalid or runsDir cannot be
-// read; the error wraps fs.ErrNotExist when runsDir does not exist. Files are
-// checked in parallel, up to GOMAXPROCS at a time.
+// read, and the error wraps fs.ErrNotExist when runsDir does not exist. Files
+// are checked in parallel, up to GOMAXPROCS at a time.
 //
 // NOTE: a chain that verifies proves only that its records are linked. Without
 // opts, it cannot show that the newest records were deleted, nor that someone
@@ -200,7 +200,7 @@ func classifyEntry(path string, entry os.DirEntry) (Problem, bool) {
 			Kind:    KindInterruptedSeal,
 			Path:    path,
 			Found:   name,
-			Message: "temporary file left by an interrupted seal; the records are not affected and the next seal removes it",
+			Message: "temporary file of a seal that crashed or is still running: the records are not affected, and the next seal removes a leftover",
 		}, false
 	case !entry.Type().IsRegular():
 		return Problem{
@@ -361,7 +361,7 @@ func checkChainMembers(f *recordFile, pr *parsedRecord) {
 	f.chainHead, f.chainHeadOK = head, headErr == nil
 }
 
-// chainSummary is what linking the records found.
+// chainSummary holds the results of linking the records.
 type chainSummary struct {
 	problems []Problem
 	length   int64
