@@ -60,7 +60,6 @@ func reportLatency(b *testing.B, durations []time.Duration) {
 func BenchmarkSeal(b *testing.B) {
 	stateDir := filepath.Join(b.TempDir(), "eval")
 	payload := benchReport(1)
-	b.SetBytes(int64(len(payload)))
 	var durations []time.Duration
 	for b.Loop() {
 		start := time.Now()
@@ -80,7 +79,6 @@ func BenchmarkSealBaseline(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.SetBytes(int64(len(sealed.Bytes)))
 	var durations []time.Duration
 	for i := 0; b.Loop(); i++ {
 		start := time.Now()

@@ -137,8 +137,9 @@ func (p *parser) parse(data []byte) (parsedRecord, error) {
 
 // scanner is a single-pass validating parser that writes RFC 8785 canonical
 // JSON to out as it reads. It replaces a token walk with encoding/json followed
-// by jcs.Transform, which was about 50 times slower than hashing the same
-// bytes. The tests check it against that reference on fuzzed input.
+// by jcs.Transform, which ran at about 9 MB/s against 2 GB/s for BLAKE3 on the
+// same records (BenchmarkCanonical and BenchmarkBLAKE3). The tests check the
+// scanner against that reference on fuzzed input.
 type scanner struct {
 	data    []byte
 	pos     int
