@@ -66,12 +66,13 @@ func (a *attemptRunner) once(ctx context.Context, c *bench.Case, epoch, try int)
 		return attemptResult{attempt: att}
 	}
 
-	dir := filepath.Join(a.scratch, c.ID, strconv.Itoa(epoch)+"-"+strconv.Itoa(try))
+	// Every directory made here costs a file system round trip per attempt,
+	// so the layout stays flat: <scratch>/<case>.<epoch>.<try>/{workspace,home,task.json}.
+	dir := filepath.Join(a.scratch, c.ID+"."+strconv.Itoa(epoch)+"."+strconv.Itoa(try))
 	ws := filepath.Join(dir, "workspace")
 	home := filepath.Join(dir, "home")
-	tmp := filepath.Join(dir, "tmp")
-	for _, d := range []string{dir, home, tmp} {
-		if err := os.MkdirAll(d, 0o700); err != nil {
+	for _, d := range []string{dir, home} {
+		if err := os.Mkdir(d, 0o700); err != nil {
 			return unscored("create scratch directory: %v", err)
 		}
 	}
@@ -100,7 +101,7 @@ func (a *attemptRunner) once(ctx context.Context, c *bench.Case, epoch, try int)
 
 	env := a.environment(map[string]string{
 		"HOME":                 home,
-		"TMPDIR":               tmp,
+		"TMPDIR":               home,
 		"CODEGENIE_TASK":       taskFile,
 		"CODEGENIE_CASE_ID":    c.ID,
 		"CODEGENIE_EPOCH":      strconv.Itoa(epoch),
@@ -108,16 +109,7 @@ func (a *attemptRunner) once(ctx context.Context, c *bench.Case, epoch, try int)
 		"CODEGENIE_SEED":       strconv.FormatInt(r.Seed, 10),
 	}, a.spec.Env)
 
-	stdout, err := newArtifactFile(dir, "stdout")
-	if err != nil {
-		return unscored("%v", err)
-	}
-	defer stdout.discard()
-	stderr, err := newArtifactFile(dir, "stderr")
-	if err != nil {
-		return unscored("%v", err)
-	}
-	defer stderr.discard()
+	stdout, stderr := newArtifactBuffer("stdout"), newArtifactBuffer("stderr")
 
 	a.log.Debug("attempt started", "case_id", c.ID, "attempt", epoch)
 	res, err := sut.Run(ctx, sut.Request{
@@ -145,7 +137,7 @@ func (a *attemptRunner) once(ctx context.Context, c *bench.Case, epoch, try int)
 
 	var artifacts []report.Artifact
 	for _, f := range []struct {
-		file    *artifactFile
+		file    *artifactBuffer
 		kept    int64
 		dropped int64
 	}{{stdout, res.StdoutBytes, res.StdoutDropped}, {stderr, res.StderrBytes, res.StderrDropped}} {

@@ -22,37 +22,59 @@ type Isolation interface {
 // may reach, from using the network or from signalling other processes of
 // its user. The bwrap class does, and docs/isolation.md has the list.
 //
-// With a launcher, the SUT runs below the launcher in supervisor mode, a
-// child subreaper that kills every process left below it when the SUT ends,
-// including daemons that called setsid. Its child, the launcher in plain
-// mode, applies the limits before the SUT's program runs.
+// Where the harness can create cgroup v2 directories and trace its
+// children (as root on most Linux machines), each SUT starts directly in a
+// cgroup of its own, stopped by ptrace until its limits are set: every
+// process it starts stays in that cgroup, including daemons that called
+// setsid, and is killed when the SUT ends. This costs no extra process.
+//
+// Elsewhere, and always with Supervise, the SUT runs below the launcher in
+// supervisor mode, a child subreaper that kills every process left below it
+// when the SUT ends. Its child, the launcher in plain mode, applies the
+// limits before the SUT's program runs. That costs two starts of the
+// codegenie binary per attempt.
 //
 // Without a launcher, the program is started directly and Run sets its
 // limits with prlimit(2) right after the start.
 //
-// NOTE: without a launcher, a process the program forks in the instant
-// between its start and the prlimit call keeps the harness's limits, and so
-// do the program's own first instants.
+// NOTE: without a launcher or cgroup, a process the program forks in the
+// instant between its start and the prlimit call keeps the harness's
+// limits, and so do the program's own first instants.
 type Subprocess struct {
 	// Launcher is the command line that re-executes codegenie as the
 	// launcher. When it is empty, builtin SUTs cannot run, and processes
 	// that leave the SUT's process group outlive the attempt.
 	Launcher []string
+	// Supervise selects the supervisor even where cgroups are usable.
+	Supervise bool
 }
 
 // Name returns "subprocess".
 func (Subprocess) Name() string { return "subprocess" }
 
-// Command returns the launcher command in supervisor mode when a launcher is
-// configured, and the program itself otherwise.
+// fastCgroupBase returns the cgroup directory under which each start gets
+// its own cgroup, or "" when the supervisor or a direct start is used.
+func (s Subprocess) fastCgroupBase() string {
+	if s.Supervise {
+		return ""
+	}
+	return cgroupBase()
+}
+
+// Command returns, in order of preference: the program itself (or the
+// plain launcher for a builtin SUT) for a start into a cgroup, the launcher
+// in supervisor mode, or the program itself without a launcher.
 func (s Subprocess) Command(req Request) (*exec.Cmd, error) {
-	if len(s.Launcher) == 0 {
+	if len(s.Launcher) == 0 || (s.fastCgroupBase() != "" && !isBuiltin(req.Argv)) {
 		if _, err := launchArgv(nil, req); err != nil {
 			return nil, err
 		}
 		return exec.Command(req.Argv[0], req.Argv[1:]...), nil
 	}
-	launcher := append(append([]string(nil), s.Launcher...), superviseFlag)
+	launcher := append([]string(nil), s.Launcher...)
+	if s.fastCgroupBase() == "" {
+		launcher = append(launcher, superviseFlag)
+	}
 	argv, err := launchArgv(launcher, req)
 	if err != nil {
 		return nil, err
@@ -62,12 +84,14 @@ func (s Subprocess) Command(req Request) (*exec.Cmd, error) {
 
 // limitsAfterStart reports whether Run must apply req.Limits to the started
 // process itself, because no launcher does.
-func (s Subprocess) limitsAfterStart(req Request) bool { return len(s.Launcher) == 0 }
+func (s Subprocess) limitsAfterStart(req Request) bool {
+	return len(s.Launcher) == 0 && s.fastCgroupBase() == ""
+}
 
-// supervisorDepth is 1 with a launcher, which supervises the SUT, and 0
-// without one, when the leader is the SUT.
+// supervisorDepth is 1 when the launcher supervises the SUT, and 0 when the
+// leader is the SUT.
 func (s Subprocess) supervisorDepth() int {
-	if len(s.Launcher) > 0 {
+	if len(s.Launcher) > 0 && s.fastCgroupBase() == "" {
 		return 1
 	}
 	return 0

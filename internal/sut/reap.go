@@ -351,3 +351,6 @@ func dieFromSignal(sig syscall.Signal) {
 	// here; the caller then exits with 128+sig as a shell would.
 	time.Sleep(100 * time.Millisecond)
 }
+
+// alive reports whether a process of the leader's process group is left.
+func (t *processTree) alive() bool { return groupAlive(t.leader.pgid) }

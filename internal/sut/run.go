@@ -110,12 +110,31 @@ func Run(ctx context.Context, req Request) (Result, error) {
 		defer cancel()
 	}
 
+	var cg *attemptCgroup
+	if fc, ok := iso.(interface{ fastCgroupBase() string }); ok {
+		if base := fc.fastCgroupBase(); base != "" {
+			if cg, err = newAttemptCgroup(base); err != nil {
+				return Result{}, &StartError{Argv: req.Argv, Err: err}
+			}
+			defer cg.remove()
+		}
+	}
+
 	start := time.Now()
-	if err := cmd.Start(); err != nil {
+	if cg != nil {
+		err = fastStart(cmd, cg, req.Limits)
+	} else {
+		err = cmd.Start()
+	}
+	if err != nil {
 		return Result{}, &StartError{Argv: req.Argv, Err: err}
 	}
 	pgid := cmd.Process.Pid
-	tree := newProcessTree(pgid, supervisorDepth(iso))
+	var group procGroup = newProcessTree(pgid, supervisorDepth(iso))
+	if cg != nil {
+		group = cg
+		go cg.killWhenLeaderExits(pgid)
+	}
 	if la, ok := iso.(interface{ limitsAfterStart(Request) bool }); ok && la.limitsAfterStart(req) {
 		if err := req.Limits.applyTo(pgid); err != nil {
 			killGroup(pgid)
@@ -140,7 +159,7 @@ func Run(ctx context.Context, req Request) (Result, error) {
 	case waitErr = <-waitDone:
 	case <-runCtx.Done():
 		stopped = true
-		waitErr = stopGroup(tree, req.Grace, waitDone)
+		waitErr = stopGroup(group, req.Grace, waitDone)
 	}
 	// Whatever the leader did, nothing of its group may outlive the attempt.
 	killGroup(pgid)
@@ -159,12 +178,19 @@ func Run(ctx context.Context, req Request) (Result, error) {
 	return res, nil
 }
 
+// procGroup is the set of a SUT's processes that Run stops: a process tree
+// below the leader, or an attempt cgroup.
+type procGroup interface {
+	terminate() // SIGTERM to the SUT's processes
+	kill()      // SIGKILL to all of them
+	alive() bool
+}
+
 // stopGroup sends SIGTERM to the SUT's processes, waits up to grace for the
-// leader and the rest of the group, then sends SIGKILL to the whole tree. It
-// returns the leader's wait error.
-func stopGroup(tree *processTree, grace time.Duration, waitDone <-chan error) error {
-	pgid := tree.leader.pgid
-	tree.terminate()
+// leader and the rest of them, then sends SIGKILL to all. It returns the
+// leader's wait error.
+func stopGroup(group procGroup, grace time.Duration, waitDone <-chan error) error {
+	group.terminate()
 	deadline := time.NewTimer(grace)
 	defer deadline.Stop()
 
@@ -172,14 +198,14 @@ func stopGroup(tree *processTree, grace time.Duration, waitDone <-chan error) er
 	select {
 	case waitErr = <-waitDone:
 	case <-deadline.C:
-		tree.kill()
+		group.kill()
 		return <-waitDone
 	}
-	// The leader is gone; give the rest of the group what is left of the
-	// grace period before SIGKILL.
+	// The leader is gone; give the rest what is left of the grace period
+	// before SIGKILL.
 	tick := time.NewTicker(10 * time.Millisecond)
 	defer tick.Stop()
-	for groupAlive(pgid) {
+	for group.alive() {
 		select {
 		case <-deadline.C:
 			return waitErr

@@ -59,10 +59,13 @@ func copyFile(src, dst string, perm fs.FileMode) error {
 	return out.Close()
 }
 
-// RemoveTree removes dir, first making every directory in it writable, so
-// that a SUT that dropped write permissions cannot leave its workspace
-// behind.
+// RemoveTree removes dir. When that fails, it makes every directory in it
+// writable and tries again, so that a SUT that dropped write permissions
+// cannot leave its workspace behind.
 func RemoveTree(dir string) error {
+	if os.RemoveAll(dir) == nil {
+		return nil
+	}
 	filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err == nil && d.IsDir() {
 			os.Chmod(path, 0o700)

@@ -60,6 +60,8 @@ func isolation(t *testing.T, class string, hidden ...string) sut.Isolation {
 	switch class {
 	case "subprocess":
 		return sut.Subprocess{Launcher: launcher}
+	case "subprocess-supervised":
+		return sut.Subprocess{Launcher: launcher, Supervise: true}
 	case "bwrap":
 		requireBwrap(t)
 		b, err := sut.NewBwrap(sut.BwrapOptions{Launcher: launcher, Hidden: hidden})
