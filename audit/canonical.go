@@ -19,8 +19,11 @@ import (
 const MaxRecordSize = 64 << 20
 
 // MaxDepth is the deepest nesting of objects and arrays that a record may have.
-// Reports nest about five levels deep. The cap bounds the recursion of the parser.
-const MaxDepth = 1000
+// Reports nest about five levels deep, and the cap leaves room for members
+// that later versions add. It bounds the recursion of the parser and the cost
+// of sorting: a member of an object whose keys are out of order is moved once
+// for each such object that encloses it, so at most MaxDepth times.
+const MaxDepth = 64
 
 // maxSafeInteger is 2^53−1, the largest integer that an IEEE 754 double, and
 // therefore the canonical form of RFC 8785, represents exactly together with
@@ -153,6 +156,8 @@ type scanner struct {
 	// memberBuf holds the captured top-level members. Growing it leaves the
 	// members captured before in the old array, where they stay valid.
 	memberBuf []byte
+	// sortBuf is scratch space for sortMembers.
+	sortBuf []byte
 }
 
 // memberSpan locates one object member: its decoded key and its canonical
@@ -390,7 +395,8 @@ func (s *scanner) sortMembers(objectOffset, objectStart int, spans []memberSpan)
 	}
 
 	// The spans point into out, so the members are copied aside first.
-	body := append([]byte(nil), s.out[objectStart+1:]...)
+	body := append(s.sortBuf[:0], s.out[objectStart+1:]...)
+	s.sortBuf = body
 	s.out = s.out[:objectStart+1]
 	first := true
 	for _, sp := range spans {

@@ -143,6 +143,27 @@ func TestCanonicalRejects(t *testing.T) {
 	}
 }
 
+// TestCanonicalNestedUnsortedObjects nests objects whose keys are out of
+// order as deep as allowed around a large string, the input that makes the
+// scanner move the most bytes.
+func TestCanonicalNestedUnsortedObjects(t *testing.T) {
+	inner := `"` + strings.Repeat("x", 1<<20) + `"`
+	for range MaxDepth - 1 {
+		inner = `{"b":0,"a":` + inner + `}`
+	}
+	got, err := Canonical([]byte(inner))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := referenceCanonical([]byte(inner))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("Canonical(nested unsorted objects) differs from the reference")
+	}
+}
+
 func TestCanonicalRejectsOversizedInput(t *testing.T) {
 	data := make([]byte, MaxRecordSize+1)
 	_, err := Canonical(data)
