@@ -74,8 +74,9 @@ type VerifyOptions struct {
 // the /v1 of VerifyResultSchemaVersion. Fields are in the order of their JSON
 // names so that the encoding has sorted keys.
 type Result struct {
-	// Head is the chain_head of the record with the highest record number, or
-	// empty when there is none or its chain_head is malformed.
+	// Head is the chain_head of the record with the highest record number. It
+	// is empty when there is no record, or when that record cannot be parsed or
+	// its chain_head is malformed.
 	Head string `json:"head"`
 	// Length is the highest record number found: the number of records when
 	// the chain is OK.
