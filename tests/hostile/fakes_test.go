@@ -237,8 +237,9 @@ func writeSibling(ctx context.Context, task sut.Task, stdout, stderr io.Writer) 
 		}
 		return nil
 	}
-	runScratch := filepath.Dir(filepath.Dir(filepath.Dir(os.Getenv("CODEGENIE_TASK"))))
-	pattern := filepath.Join(runScratch, victimCase, "*", "workspace", "answer.txt")
+	// The layout is <run scratch>/<case>.<epoch>.<try>/{workspace,home,task.json}.
+	runScratch := filepath.Dir(filepath.Dir(os.Getenv("CODEGENIE_TASK")))
+	pattern := filepath.Join(runScratch, victimCase+".*", "workspace", "answer.txt")
 	var err error = fmt.Errorf("no file matches %s", pattern)
 	for deadline := time.Now().Add(poll); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
 		if matches, _ := filepath.Glob(pattern); len(matches) > 0 {

@@ -51,9 +51,11 @@ type scenario struct {
 	connects    bool
 }
 
+// The timeouts leave the attackers time to write their answer first, even
+// on a loaded machine where starting bwrap takes a second.
 var scenarios = []scenario{
-	{name: "hang", timeout: 500 * time.Millisecond, wantTimeout: true, victimScore: 1},
-	{name: "ignore-sigterm", timeout: 500 * time.Millisecond, wantTimeout: true, victimScore: 1},
+	{name: "hang", timeout: 2 * time.Second, wantTimeout: true, victimScore: 1},
+	{name: "ignore-sigterm", timeout: 2 * time.Second, wantTimeout: true, victimScore: 1},
 	{name: "fork-burst", victimScore: 1},
 	{name: "setsid-daemon", victimScore: 1},
 	{name: "flood-stdout", timeout: 30 * time.Second, wantStdoutDropped: 1<<30 - 1<<20, victimScore: 1},
