@@ -98,7 +98,7 @@ func BenchmarkParallelSleep(b *testing.B) {
 	const cases, jobs = 200, 20
 	tc := benchTaskClass(b, b.TempDir(), cases)
 	r := &Runner{TaskClass: tc, SUT: sut.Spec{Name: "sleep", Argv: []string{"/bin/sleep", "0.1"}},
-		Isolation: launcher(b), StateDir: b.TempDir(), Jobs: jobs}
+		Isolation: launcher(b), StateDir: b.TempDir(), Jobs: jobs, ScratchDir: os.Getenv("BENCH_SCRATCH")}
 	ideal := time.Duration(cases/jobs) * 100 * time.Millisecond
 	var total time.Duration
 	runs := 0

@@ -146,8 +146,15 @@ func (r *Runner) Run(ctx context.Context) (*report.BenchRunReport, error) {
 
 	ar := &attemptRunner{
 		r: r, spec: spec, argv: runArgv, timeout: timeout, scratch: scratch, log: log,
-		taskClass: tc.Name,
+		taskClass: tc.Name, removals: make(chan string, 4*r.Jobs),
 	}
+	removed := make(chan struct{})
+	go func() {
+		defer close(removed)
+		for dir := range ar.removals {
+			sut.RemoveTree(dir)
+		}
+	}()
 	if r.Progress != nil {
 		r.Progress.Start(len(plan))
 	}
@@ -179,6 +186,8 @@ feed:
 	}
 	close(work)
 	wg.Wait()
+	close(ar.removals)
+	<-removed
 	if r.Progress != nil {
 		r.Progress.Finish()
 	}
