@@ -21,7 +21,7 @@ import (
 // attemptRunner runs single attempts; it is shared by the workers.
 type attemptRunner struct {
 	// removals receives scratch directories to remove; see removeLater.
-	removals chan string
+	removals  chan string
 	r         *Runner
 	spec      sut.Spec
 	argv      []string // spec.Argv with the program's absolute path
