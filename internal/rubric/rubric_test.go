@@ -13,7 +13,6 @@ import (
 
 func boolPtr(b bool) *bool        { return &b }
 func floatPtr(f float64) *float64 { return &f }
-func strPtr(s string) *string     { return &s }
 
 func compile(t *testing.T, spec Spec) *Rubric {
 	t.Helper()

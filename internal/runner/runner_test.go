@@ -44,9 +44,7 @@ func fakes() []sut.Builtin {
 	})
 	add("fake-crash", func(ctx context.Context, task sut.Task, stdout, stderr io.Writer) error {
 		writeAnswer("yes\n")
-		var m map[string]int
-		m["crash"]++ // a nil map write panics: the Go runtime exits with status 2
-		return nil
+		panic("fake crash") // an unrecovered panic makes the Go runtime exit with status 2
 	})
 	add("fake-killed", func(ctx context.Context, task sut.Task, stdout, stderr io.Writer) error {
 		writeAnswer("yes\n")
