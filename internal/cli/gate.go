@@ -65,7 +65,7 @@ record. Exit codes: 0 pass, 1 fail, 4 insufficient, 2 input error.`,
 	return cmd
 }
 
-// gateResult is what "eval gate --json" prints.
+// gateResult is the document "eval gate --json" prints.
 type gateResult struct {
 	SchemaVersion string              `json:"schema_version"`
 	Record        string              `json:"record"`

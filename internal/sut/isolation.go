@@ -24,7 +24,7 @@ type Isolation interface {
 //
 // Where the harness can create cgroup v2 directories and trace its
 // children (as root on most Linux machines), each SUT starts directly in a
-// cgroup of its own, stopped by ptrace until its limits are set: every
+// cgroup of its own, stopped by ptrace until its limits are set. Every
 // process it starts stays in that cgroup, including daemons that called
 // setsid, and is killed when the SUT ends. This costs no extra process.
 //
