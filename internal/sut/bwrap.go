@@ -118,7 +118,18 @@ func (b *Bwrap) Probe(ctx context.Context) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	args := append(b.sandboxArgs(), "--", truePath)
+	// The launcher is bound as for every SUT, so that a launcher the
+	// sandbox cannot reach fails here, before the first case.
+	args := b.sandboxArgs()
+	if len(b.launcher) > 0 {
+		p, err := resolvePath(b.launcher[0])
+		if err != nil {
+			return fmt.Errorf("probe bwrap: launcher: %w", err)
+		}
+		args = append(args, "--ro-bind", p, p)
+	}
+	args = append(args, b.remountArgs()...)
+	args = append(args, "--", truePath)
 	cmd := exec.CommandContext(ctx, b.binary, args...)
 	cmd.Env = []string{"PATH=/usr/bin:/bin"}
 	var stderr bytes.Buffer
@@ -218,6 +229,7 @@ func (b *Bwrap) Command(req Request) (*exec.Cmd, error) {
 		}
 		args = append(args, flag, bd.path, bd.path)
 	}
+	args = append(args, b.remountArgs()...)
 	args = append(args, "--chdir", dir, "--")
 	args = append(args, argv...)
 	return exec.Command(b.binary, args...), nil
@@ -241,17 +253,9 @@ func (b *Bwrap) sandboxArgs() []string {
 	// Private, empty and writable: the scratch area of other attempts lives
 	// in the temporary directory, and /run holds sockets such as Docker's,
 	// which a read-only mount does not stop a process from connecting to.
-	private := []string{"/tmp", "/var/tmp", "/run"}
-	if tmp, err := resolvePath(os.TempDir()); err == nil && tmp != "/" {
-		private = append(private, tmp)
-	}
-	var done []string
-	for _, p := range private {
-		if st, err := os.Stat(p); err != nil || !st.IsDir() || under(p, done) {
-			continue
-		}
+	done := b.privateDirs()
+	for _, p := range done {
 		args = append(args, "--tmpfs", p)
-		done = append(done, p)
 	}
 	for _, h := range b.hidden {
 		// A path below a private or an earlier hidden directory is hidden
@@ -264,7 +268,9 @@ func (b *Bwrap) sandboxArgs() []string {
 			continue
 		}
 		if st.IsDir() {
-			args = append(args, "--tmpfs", h, "--remount-ro", h)
+			// remountArgs makes it read-only after the binds, which may
+			// need to create mount points in it.
+			args = append(args, "--tmpfs", h)
 			done = append(done, h)
 		} else {
 			args = append(args, "--ro-bind", "/dev/null", h)
@@ -279,6 +285,55 @@ func (b *Bwrap) sandboxArgs() []string {
 		"--die-with-parent",
 		"--new-session",
 	)
+}
+
+// remountArgs makes the empty file systems over hidden directories
+// read-only. They come after the binds, because a file bound at its own
+// path below a hidden directory (the codegenie binary in the user's home,
+// say) needs its mount point created there first.
+func (b *Bwrap) remountArgs() []string {
+	var args []string
+	for _, h := range b.hiddenDirMounts() {
+		args = append(args, "--remount-ro", h)
+	}
+	return args
+}
+
+// hiddenDirMounts returns the hidden directories that sandboxArgs covers
+// with an empty file system of their own: those not below a private
+// directory or another hidden one.
+func (b *Bwrap) hiddenDirMounts() []string {
+	done := b.privateDirs()
+	var mounts []string
+	for _, h := range b.hidden {
+		if under(h, done) {
+			continue
+		}
+		if st, err := os.Stat(h); err == nil && st.IsDir() {
+			mounts = append(mounts, h)
+			done = append(done, h)
+		}
+	}
+	return mounts
+}
+
+// privateDirs returns the directories that get a private, empty and
+// writable file system: the scratch area of other attempts lives in the
+// temporary directory, and /run holds sockets such as Docker's, which a
+// read-only mount does not stop a process from connecting to.
+func (b *Bwrap) privateDirs() []string {
+	private := []string{"/tmp", "/var/tmp", "/run"}
+	if tmp, err := resolvePath(os.TempDir()); err == nil && tmp != "/" {
+		private = append(private, tmp)
+	}
+	var done []string
+	for _, p := range private {
+		if st, err := os.Stat(p); err != nil || !st.IsDir() || under(p, done) {
+			continue
+		}
+		done = append(done, p)
+	}
+	return done
 }
 
 // hiddenBelow returns a hidden path that is p or lies below p, or "".

@@ -128,3 +128,49 @@ func TestNamespaceFailure(t *testing.T) {
 		}
 	}
 }
+
+// TestBwrapLauncherUnderHiddenPath runs a builtin SUT through a launcher
+// that lies below a hidden directory, as the codegenie binary does when it
+// is installed in the user's home and the home is hidden.
+func TestBwrapLauncherUnderHiddenPath(t *testing.T) {
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The home must lie outside the temporary directory, which the sandbox
+	// replaces with a writable file system of its own anyway.
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	hiddenHome, err := os.MkdirTemp(wd, ".bwrap-home-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(hiddenHome) })
+	binDir := filepath.Join(hiddenHome, "go", "bin")
+	if err := os.MkdirAll(binDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(exe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	launcher := filepath.Join(binDir, "codegenie")
+	if err := os.WriteFile(launcher, data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+
+	b := newTestBwrap(t, BwrapOptions{Launcher: []string{launcher, LaunchCommand}, Hidden: []string{hiddenHome}})
+	var stdout bytes.Buffer
+	res, err := Run(t.Context(), Request{
+		Argv: []string{"builtin:echo-task"}, Dir: t.TempDir(), Env: taskEnv(t, "c9"),
+		Stdin: []byte("hello"), Stdout: &stdout, OutputCap: 1 << 10, Isolation: b, Timeout: 30 * time.Second,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.ExitCode != 0 || stdout.String() != "hello" {
+		t.Fatalf("builtin through a launcher below a hidden path: exit %d, stdout %q", res.ExitCode, stdout.String())
+	}
+}
