@@ -124,10 +124,13 @@ func Resolve(root, name string) (string, error) {
 	if !caseIDPattern.MatchString(name) {
 		return "", fmt.Errorf("invalid task class name %q: use lowercase letters, digits, '.', '_' and '-'", name)
 	}
+	if st, err := os.Stat(root); err != nil || !st.IsDir() {
+		return "", fmt.Errorf("bench root %q is not a directory: pass the directory that contains the task classes with --bench", root)
+	}
 	dir := filepath.Join(root, name)
 	if _, err := os.Stat(filepath.Join(dir, "task.yaml")); err != nil {
 		known, _ := List(root)
-		return "", fmt.Errorf("task class %q not found in bench root %q (task classes there: %s)", name, root, strings.Join(known, ", "))
+		return "", fmt.Errorf("task class %q not found in bench root %q (task classes there: %s); pass another bench root with --bench", name, root, strings.Join(known, ", "))
 	}
 	return dir, nil
 }

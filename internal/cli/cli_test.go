@@ -73,13 +73,32 @@ func TestRunJSONAndChainCommands(t *testing.T) {
 		t.Errorf("eval show = %d, %q", code, stdout)
 	}
 
-	// Editing the sealed record makes verify fail with exit code 1.
+	code, _, stderr = execute(t, "eval", "show", "7", "--state-dir", state)
+	if code != ExitUsage || !strings.Contains(stderr, "record 7 not found") {
+		t.Errorf("eval show 7 = %d, %q", code, stderr)
+	}
+
+	// Editing the sealed record makes verify fail with exit code 1, and
+	// gate, show and a new run refuse to work from the edited chain.
 	path := filepath.Join(state, "runs", "00000001.json")
 	data, _ := os.ReadFile(path)
-	os.WriteFile(path, bytes.Replace(data, []byte(`"mean_score": 0.75`), []byte(`"mean_score": 0.95`), 1), 0o644)
+	os.WriteFile(path, bytes.Replace(data, []byte(`"score": 0,`), []byte(`"score": 1,`), -1), 0o644)
 	code, stdout, _ = execute(t, "eval", "verify", "--dir", state)
 	if code != ExitCheckFailed || !strings.Contains(stdout, "00000001.json") {
 		t.Errorf("eval verify after an edit = %d, %q", code, stdout)
+	}
+	for _, args := range [][]string{
+		{"eval", "gate", "--state-dir", state, "--threshold", "0.3"},
+		{"eval", "show", "--state-dir", state},
+		{"eval", "run", "stub-task-class", "--bench", stubBench, "--state-dir", state},
+	} {
+		code, _, stderr = execute(t, args...)
+		if code != ExitUsage || !strings.Contains(stderr, "00000001.json") {
+			t.Errorf("%v after an edit = %d, %q; want exit 2 naming the record", args, code, stderr)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(state, "runs", "00000002.json")); err == nil {
+		t.Errorf("a run sealed record 2 on an edited chain")
 	}
 }
 
@@ -98,6 +117,12 @@ func TestUsageErrors(t *testing.T) {
 		{name: "gate without mode", args: []string{"eval", "gate", "--state-dir", state}, want: "exactly one of --threshold and --against"},
 		{name: "gate without records", args: []string{"eval", "gate", "--state-dir", state, "--threshold", "0.5"}, want: "no records"},
 		{name: "gate threshold out of range", args: []string{"eval", "gate", "--state-dir", state, "--threshold", "1.5", stubBench}, want: ""},
+		{name: "run threshold out of range", args: []string{"eval", "run", "stub-task-class", "--bench", stubBench, "--state-dir", state, "--threshold", "1.2"}, want: "invalid --threshold 1.2"},
+		{name: "run negative threshold", args: []string{"eval", "run", "stub-task-class", "--bench", stubBench, "--state-dir", state, "--threshold", "-5"}, want: "invalid --threshold -5"},
+		{name: "zero epochs", args: []string{"eval", "run", "stub-task-class", "--bench", stubBench, "--state-dir", state, "--epochs", "0"}, want: "invalid --epochs 0"},
+		{name: "zero timeout", args: []string{"eval", "run", "stub-task-class", "--bench", stubBench, "--state-dir", state, "--timeout", "0s"}, want: "invalid --timeout 0s"},
+		{name: "missing bench root", args: []string{"eval", "run", "stub-task-class", "--bench", "/nonexistent/bench", "--state-dir", state}, want: `bench root "/nonexistent/bench" is not a directory`},
+		{name: "gate margin out of range", args: []string{"eval", "gate", "--state-dir", state, "--against", "1", "--margin", "1.5"}, want: "invalid --margin 1.5"},
 		{name: "sut twice", args: []string{"eval", "run", "stub-task-class", "--bench", stubBench, "--state-dir", state, "--sut", "a", "--", "b"}, want: "either with --sut or after --"},
 	}
 	for _, tt := range tests {

@@ -2,12 +2,14 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
 
+	"github.com/codegenie/codegenie/audit"
 	"github.com/codegenie/codegenie/internal/stats"
 	"github.com/codegenie/codegenie/report"
 )
@@ -78,15 +80,20 @@ func (a *app) gate(o gateOptions, threshold bool) error {
 	if err := o.policy.Validate(); err != nil {
 		return usageErrorf("%v", err)
 	}
+	if !threshold && (o.margin <= -1 || o.margin >= 1) {
+		return usageErrorf("invalid --margin %v: use a number in (-1, 1)", o.margin)
+	}
+	if threshold {
+		if err := validateThreshold(o.threshold); err != nil {
+			return err
+		}
+	}
 	path, rep, err := loadRecord(o.stateDir, o.record)
 	if err != nil {
 		return withCode(ExitUsage, err)
 	}
 	res := gateResult{SchemaVersion: "codegenie.eval.gate_decision/v1", Record: path}
 	if threshold {
-		if o.threshold < 0 || o.threshold >= 1 {
-			return usageErrorf("invalid --threshold %v: use a number in [0, 1)", o.threshold)
-		}
 		res.Decision = gateReport(rep, o.threshold, o.policy)
 	} else {
 		incPath, inc, err := loadRecord(o.stateDir, o.against)
@@ -118,6 +125,13 @@ func (a *app) gate(o gateOptions, threshold bool) error {
 		fmt.Fprintf(a.streams.Out, "gate    %s\n", describeDecision(res.Decision))
 	}
 	return silentExit(gateExitCode(res.Decision.Status))
+}
+
+func validateThreshold(t float64) error {
+	if !(t >= 0 && t < 1) {
+		return usageErrorf("invalid --threshold %v: use a number in [0, 1)", t)
+	}
+	return nil
 }
 
 // summaryOf recomputes the statistics of a report from its per-case
@@ -199,8 +213,18 @@ func loadRecord(stateDir, ref string) (string, *report.BenchRunReport, error) {
 		path = filepath.Join(runs, fmt.Sprintf("%08d.json", n))
 	}
 	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		known := "the chain is empty"
+		if latest, lerr := newestRecord(runs); lerr == nil {
+			known = "the newest record is " + latest
+		}
+		return "", nil, fmt.Errorf("record %s not found: %s; name a record by its number or path", ref, known)
+	}
 	if err != nil {
 		return "", nil, fmt.Errorf("read record: %w", err)
+	}
+	if err := checkRecordHashes(path, data); err != nil {
+		return "", nil, err
 	}
 	rep, err := report.Decode(data)
 	if err != nil {
@@ -211,6 +235,36 @@ func loadRecord(stateDir, ref string) (string, *report.BenchRunReport, error) {
 		return "", nil, fmt.Errorf("record %s: %w", path, err)
 	}
 	return path, rep, nil
+}
+
+// checkRecordHashes recomputes the record's content_hash and chain_head and
+// returns an error naming both values when either differs, so that nothing
+// is decided or shown from a record edited after it was sealed.
+func checkRecordHashes(path string, data []byte) error {
+	var chain struct {
+		RecordNumber int64  `json:"record_number"`
+		PrevHash     string `json:"prev_hash"`
+		ContentHash  string `json:"content_hash"`
+		ChainHead    string `json:"chain_head"`
+	}
+	if err := json.Unmarshal(data, &chain); err != nil {
+		return fmt.Errorf("record %s: %w", path, err)
+	}
+	content, err := audit.ContentHash(data)
+	if err != nil {
+		return fmt.Errorf("record %s: %w", path, err)
+	}
+	if content != chain.ContentHash {
+		return fmt.Errorf("record %s was changed after it was sealed: content_hash is %s, the content hashes to %s; run 'codegenie eval verify' to see the whole chain", path, chain.ContentHash, content)
+	}
+	head, err := audit.ChainHead(chain.RecordNumber, chain.PrevHash, chain.ContentHash)
+	if err != nil {
+		return fmt.Errorf("record %s: %w", path, err)
+	}
+	if head != chain.ChainHead {
+		return fmt.Errorf("record %s was changed after it was sealed: chain_head is %s, its chain members hash to %s; run 'codegenie eval verify' to see the whole chain", path, chain.ChainHead, head)
+	}
+	return nil
 }
 
 func newestRecord(runs string) (string, error) {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/codegenie/codegenie/audit"
 	"github.com/codegenie/codegenie/internal/bench"
 	"github.com/codegenie/codegenie/internal/runner"
 	"github.com/codegenie/codegenie/internal/stats"
@@ -70,6 +72,17 @@ default SUT, so no other argument is needed. TASK_CLASS defaults to ` + defaultT
 				o.taskClass = args[0]
 			}
 			o.enforce = cmd.Flags().Changed("threshold")
+			if o.enforce {
+				if err := validateThreshold(o.threshold); err != nil {
+					return err
+				}
+			}
+			if cmd.Flags().Changed("epochs") && o.epochs < 1 {
+				return usageErrorf("invalid --epochs %d: use 1 or more", o.epochs)
+			}
+			if cmd.Flags().Changed("timeout") && o.timeout <= 0 {
+				return usageErrorf("invalid --timeout %s: use a positive duration such as 90s", o.timeout)
+			}
 			return a.run(cmd.Context(), o)
 		},
 	}
@@ -93,6 +106,9 @@ default SUT, so no other argument is needed. TASK_CLASS defaults to ` + defaultT
 func (a *app) run(ctx context.Context, o runOptions) error {
 	tc, err := loadTaskClass(o.benchRoot, o.taskClass)
 	if err != nil {
+		return withCode(ExitUsage, err)
+	}
+	if err := checkChainBeforeRun(o.stateDir); err != nil {
 		return withCode(ExitUsage, err)
 	}
 	r, err := a.newRunner(tc, o)
@@ -142,12 +158,38 @@ func (a *app) run(ctx context.Context, o runOptions) error {
 	return nil
 }
 
+// checkChainBeforeRun verifies the chain the run will extend, because a
+// seal refuses to build on a broken chain and the run's work would be
+// lost. Leftovers of an interrupted seal are no reason to stop: the next
+// seal removes them.
+func checkChainBeforeRun(stateDir string) error {
+	runs := filepath.Join(stateDir, "runs")
+	if _, err := os.Stat(runs); errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	res, err := audit.Verify(runs, audit.VerifyOptions{})
+	if err != nil {
+		return fmt.Errorf("check the chain in %s before the run: %w", runs, err)
+	}
+	if res.OK {
+		return nil
+	}
+	var lines []string
+	for _, p := range res.Problems {
+		if p.Kind != audit.KindInterruptedSeal {
+			lines = append(lines, fmt.Sprintf("  %s: %s: %s", p.Path, p.Kind, p.Message))
+		}
+	}
+	return fmt.Errorf("the chain in %s does not verify, so a new record could not be sealed on it:\n%s\nrun 'codegenie eval verify --dir %s' for the expected and found values, restore the records from a copy, or use another --state-dir",
+		runs, strings.Join(lines, "\n"), stateDir)
+}
+
 func loadTaskClass(root, name string) (*bench.TaskClass, error) {
 	dir := name
 	if st, err := os.Stat(filepath.Join(name, "task.yaml")); err != nil || st.IsDir() {
 		dir, err = bench.Resolve(root, name)
 		if err != nil {
-			return nil, fmt.Errorf("%w; pass the bench root with --bench", err)
+			return nil, err
 		}
 	}
 	return bench.Load(dir, Registry())
