@@ -181,6 +181,11 @@ func Load(dir string, reg *rubric.Registry) (*TaskClass, error) {
 	if err != nil {
 		return nil, err
 	}
+	for _, c := range cases {
+		if err := r.ValidateCase(c.Expectations); err != nil {
+			return nil, &ParseError{File: filepath.Join(c.Dir, "case.yaml"), Err: err}
+		}
+	}
 	tc.Cases = cases
 	return tc, nil
 }

@@ -115,6 +115,16 @@ func TestLoadErrors(t *testing.T) {
 	}
 }
 
+func TestLoadMissingExpectation(t *testing.T) {
+	task := strings.Replace(validTask, "kind: file_exists\n      params: {path: out.txt}", "kind: file_equals\n      params: {path: out.txt, expectation: answer}", 1)
+	dir := writeBench(t, task, map[string]string{"a": validCase + "expectations: {answer: x}\n", "b": validCase})
+	_, err := Load(dir, rubric.NewRegistry())
+	var pe *ParseError
+	if !errors.As(err, &pe) || !strings.HasSuffix(pe.File, filepath.Join("b", "case.yaml")) || !strings.Contains(err.Error(), `"answer"`) {
+		t.Errorf("Load() error = %v, want a ParseError naming cases/b/case.yaml and the member answer", err)
+	}
+}
+
 func TestLoadMissingWorkspace(t *testing.T) {
 	dir := writeBench(t, validTask, map[string]string{"a": validCase})
 	os.Remove(filepath.Join(dir, "cases", "a", "workspace"))

@@ -150,15 +150,29 @@ func (c *fileEquals) expected(env *Env) (string, error) {
 	if c.Content != nil {
 		return *c.Content, nil
 	}
+	return c.expectedContent(env.Expectations)
+}
+
+func (c *fileEquals) expectedContent(expectations json.RawMessage) (string, error) {
 	var exp map[string]any
-	if err := json.Unmarshal(env.Expectations, &exp); err != nil || exp == nil {
-		return "", fmt.Errorf("case expectations are not an object with member %q", c.Expectation)
+	if err := json.Unmarshal(expectations, &exp); err != nil || exp == nil {
+		return "", fmt.Errorf("the case has no expectations object with the string member %q: add expectations: {%s: ...} to its case.yaml", c.Expectation, c.Expectation)
 	}
 	s, ok := exp[c.Expectation].(string)
 	if !ok {
-		return "", fmt.Errorf("case expectations have no string member %q", c.Expectation)
+		return "", fmt.Errorf("the case's expectations have no string member %q: add it to its case.yaml", c.Expectation)
 	}
 	return s, nil
+}
+
+// ValidateCase checks that a check reading its content from the
+// expectations finds it there.
+func (c *fileEquals) ValidateCase(expectations json.RawMessage) error {
+	if c.Content != nil {
+		return nil
+	}
+	_, err := c.expectedContent(expectations)
+	return err
 }
 
 // fileMatches: {path, pattern}; pattern is an RE2 regular expression.

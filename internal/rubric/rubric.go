@@ -129,6 +129,14 @@ type Check interface {
 	Run(ctx context.Context, env *Env) (Result, error)
 }
 
+// CaseValidator is implemented by checks that need something of every
+// case, such as a member of its expectations. ValidateCase returns an error
+// saying what is missing, so that a bench is rejected when it is loaded
+// instead of leaving the case unscored in the middle of a run.
+type CaseValidator interface {
+	ValidateCase(expectations json.RawMessage) error
+}
+
 // Factory builds a check of one kind from its JSON parameters. It must
 // reject unknown parameters (DecodeParams does).
 type Factory func(params json.RawMessage) (Check, error)

@@ -112,6 +112,19 @@ func Compile(spec Spec, reg *Registry) (*Rubric, error) {
 	return r, nil
 }
 
+// ValidateCase runs every check that implements CaseValidator against a
+// case's expectations and returns the first error, naming the check.
+func (r *Rubric) ValidateCase(expectations json.RawMessage) error {
+	for i, c := range r.checks {
+		if v, ok := c.(CaseValidator); ok {
+			if err := v.ValidateCase(expectations); err != nil {
+				return fmt.Errorf("rubric check %q: %w", r.spec.Checks[i].ID, err)
+			}
+		}
+	}
+	return nil
+}
+
 // Spec returns the normalized spec the rubric was compiled from.
 func (r *Rubric) Spec() Spec { return r.spec }
 
