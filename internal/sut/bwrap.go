@@ -5,11 +5,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -29,6 +31,10 @@ type Bwrap struct {
 	launcher []string
 	hidden   []string // absolute, symbolic links resolved, sorted
 	readOnly []string
+
+	// status maps each command Command built to the read end of its
+	// --json-status-fd pipe, until setupError reads it.
+	status sync.Map
 }
 
 // BwrapOptions configure NewBwrap.
@@ -230,9 +236,51 @@ func (b *Bwrap) Command(req Request) (*exec.Cmd, error) {
 		args = append(args, flag, bd.path, bd.path)
 	}
 	args = append(args, b.remountArgs()...)
+	// bwrap reports {"exit-code": N} on this pipe only when the sandbox was
+	// set up and its program ran, which tells a failed setup apart from a
+	// SUT that failed.
+	args = append(args, "--json-status-fd", "3")
 	args = append(args, "--chdir", dir, "--")
 	args = append(args, argv...)
-	return exec.Command(b.binary, args...), nil
+	r, w, err := os.Pipe()
+	if err != nil {
+		return nil, fmt.Errorf("bwrap: status pipe: %w", err)
+	}
+	cmd := exec.Command(b.binary, args...)
+	cmd.ExtraFiles = []*os.File{w}
+	b.status.Store(cmd, r)
+	return cmd, nil
+}
+
+// startDone closes the harness's copy of the status pipe's write end once
+// bwrap has its own, and the whole pipe when the start failed.
+func (b *Bwrap) startDone(cmd *exec.Cmd, startErr error) {
+	for _, f := range cmd.ExtraFiles {
+		f.Close()
+	}
+	if startErr != nil {
+		if r, ok := b.status.LoadAndDelete(cmd); ok {
+			r.(*os.File).Close()
+		}
+	}
+}
+
+// setupError returns an error when bwrap ended without reporting the exit
+// code of its program: the sandbox could not be set up, which is a failure
+// of the harness, not of the SUT. Call it after cmd has been waited for,
+// and only when the harness did not kill it.
+func (b *Bwrap) setupError(cmd *exec.Cmd) error {
+	v, ok := b.status.LoadAndDelete(cmd)
+	if !ok {
+		return nil
+	}
+	r := v.(*os.File)
+	defer r.Close()
+	data, _ := io.ReadAll(io.LimitReader(r, 64<<10))
+	if bytes.Contains(data, []byte(`"exit-code"`)) {
+		return nil
+	}
+	return errors.New("bwrap could not set up the sandbox")
 }
 
 // bind is one path bound into the sandbox at the same place.

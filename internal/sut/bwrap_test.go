@@ -3,6 +3,7 @@ package sut
 import (
 	"bytes"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -172,5 +173,39 @@ func TestBwrapLauncherUnderHiddenPath(t *testing.T) {
 	}
 	if res.ExitCode != 0 || stdout.String() != "hello" {
 		t.Fatalf("builtin through a launcher below a hidden path: exit %d, stdout %q", res.ExitCode, stdout.String())
+	}
+}
+
+// TestBwrapSetupFailureIsStartError shows that a sandbox bwrap cannot set
+// up is reported as a StartError, a failure of the harness, and not as the
+// SUT's exit status.
+func TestBwrapSetupFailureIsStartError(t *testing.T) {
+	gone := filepath.Join(t.TempDir(), "data")
+	if err := os.Mkdir(gone, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	b := newTestBwrap(t, BwrapOptions{ReadOnly: []string{gone}})
+	os.Remove(gone)
+
+	_, err := Run(t.Context(), Request{
+		Argv: []string{"/bin/true"}, Dir: t.TempDir(), Env: []string{"PATH=/usr/bin:/bin"},
+		Stderr: io.Discard, OutputCap: 1 << 10, Isolation: b, Timeout: 30 * time.Second,
+	})
+	var se *StartError
+	if !errors.As(err, &se) || !strings.Contains(err.Error(), "could not set up the sandbox") {
+		t.Fatalf("Run() error = %v, want a StartError saying the sandbox could not be set up", err)
+	}
+	if !strings.Contains(err.Error(), "Can't find source path") {
+		t.Errorf("Run() error = %v, want bwrap's own message", err)
+	}
+
+	// A SUT that fails inside a working sandbox is still the SUT's failure.
+	b = newTestBwrap(t, BwrapOptions{})
+	res, err := Run(t.Context(), Request{
+		Argv: []string{"/bin/false"}, Dir: t.TempDir(), Env: []string{"PATH=/usr/bin:/bin"},
+		OutputCap: 1 << 10, Isolation: b, Timeout: 30 * time.Second,
+	})
+	if err != nil || res.ExitCode != 1 {
+		t.Errorf("Run(/bin/false) = %+v, %v, want exit status 1 and no error", res, err)
 	}
 }

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -94,6 +96,7 @@ func Run(ctx context.Context, req Request) (Result, error) {
 
 	stdout := &cappedWriter{w: req.Stdout, cap: req.OutputCap}
 	stderr := &cappedWriter{w: req.Stderr, cap: req.OutputCap}
+	setup, checksSetup := iso.(setupReporter)
 	cmd.Stdout, cmd.Stderr = stdout, stderr
 	// A daemon that escaped the group may keep the output pipes open; stop
 	// reading them a grace period after the leader exited.
@@ -125,6 +128,9 @@ func Run(ctx context.Context, req Request) (Result, error) {
 		err = fastStart(cmd, cg, req.Limits)
 	} else {
 		err = cmd.Start()
+	}
+	if checksSetup {
+		setup.startDone(cmd, err)
 	}
 	if err != nil {
 		return Result{}, &StartError{Argv: req.Argv, Err: err}
@@ -175,7 +181,20 @@ func Run(ctx context.Context, req Request) (Result, error) {
 		}
 	}
 	res.ExitCode, res.Signal = exitStatus(cmd.ProcessState, waitErr)
+	if checksSetup && !stopped {
+		if err := setup.setupError(cmd); err != nil {
+			return Result{}, &StartError{Argv: req.Argv, Err: fmt.Errorf("%w (exit status %d); its message is in the attempt's stderr: %s", err, res.ExitCode, stderr.tail())}
+		}
+	}
 	return res, nil
+}
+
+// setupReporter is implemented by isolation classes that can tell when
+// they failed to set up the SUT's confinement, so that such a failure
+// leaves the attempt unscored instead of counting against the SUT.
+type setupReporter interface {
+	startDone(cmd *exec.Cmd, startErr error)
+	setupError(cmd *exec.Cmd) error
 }
 
 // procGroup is the set of a SUT's processes that Run stops: a process tree
@@ -238,6 +257,16 @@ type cappedWriter struct {
 	kept    int64
 	dropped int64
 	failed  bool
+	last    []byte // the last bytes kept, for error messages
+}
+
+// tail returns the last line the writer kept, trimmed.
+func (c *cappedWriter) tail() string {
+	s := strings.TrimSpace(string(c.last))
+	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
+		s = s[i+1:]
+	}
+	return s
 }
 
 func (c *cappedWriter) Write(p []byte) (int, error) {
@@ -254,6 +283,12 @@ func (c *cappedWriter) Write(p []byte) (int, error) {
 	}
 	c.kept += keep
 	c.dropped += n - keep
+	if keep > 0 {
+		c.last = append(c.last, p[:keep]...)
+		if len(c.last) > 512 {
+			c.last = c.last[len(c.last)-512:]
+		}
+	}
 	return len(p), nil
 }
 
