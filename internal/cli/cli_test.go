@@ -48,7 +48,7 @@ func TestRunJSONAndChainCommands(t *testing.T) {
 	}
 
 	code, stdout, _ = execute(t, "eval", "verify", "--dir", state)
-	if code != ExitOK || !strings.Contains(stdout, "ok: 1 records") {
+	if code != ExitOK || !strings.Contains(stdout, "ok: 1 record,") {
 		t.Errorf("eval verify = %d, %q", code, stdout)
 	}
 

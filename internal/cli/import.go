@@ -168,6 +168,8 @@ sut:
   argv: ["builtin:osv-fix"]
 timeout: 10m
 epochs: 1
+gate:
+  threshold: 0.8
 rubric:
   scoring: binary
   checks:

@@ -51,9 +51,9 @@ or --expect-length to detect that.`,
 					}
 				}
 				if res.OK {
-					fmt.Fprintf(a.streams.Out, "ok: %d records, chain head %s\n", res.Length, res.Head)
+					fmt.Fprintf(a.streams.Out, "ok: %s, chain head %s\n", plural(int(res.Length), "record"), res.Head)
 				} else {
-					fmt.Fprintf(a.streams.Out, "%d problems in %d records\n", len(res.Problems), res.Length)
+					fmt.Fprintf(a.streams.Out, "%s in %s\n", plural(len(res.Problems), "problem"), plural(int(res.Length), "record"))
 				}
 			}
 			if !res.OK {
@@ -64,6 +64,7 @@ or --expect-length to detect that.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&stateDir, "dir", ".codegenie/eval", "state `DIR` holding runs/")
+	f.StringVar(&stateDir, "state-dir", ".codegenie/eval", "the same as --dir, as the other commands spell it")
 	f.BoolVar(&asJSON, "json", false, "print the result as JSON")
 	f.StringVar(&opts.ExpectHead, "expect-head", "", "chain head `HASH` kept elsewhere; a mismatch is a problem")
 	f.Int64Var(&opts.ExpectLength, "expect-length", 0, "expected number of records `N`; a mismatch is a problem")
@@ -102,6 +103,15 @@ reports.`,
 		},
 	}
 	cmd.Flags().StringVar(&stateDir, "dir", ".codegenie/eval", "state `DIR` holding runs/")
+	cmd.Flags().StringVar(&stateDir, "state-dir", ".codegenie/eval", "the same as --dir, as the other commands spell it")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON record per line")
 	return cmd
+}
+
+// plural returns "1 record" or "3 records".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, noun)
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
