@@ -5,9 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
-	"os"
 	"sort"
 	"strings"
 
@@ -104,34 +102,14 @@ func orNotFound(err error) error {
 	return fs.ErrNotExist
 }
 
-// readDockerfile reads dir/rel through os.Root, so that a symbolic link the
-// SUT planted cannot point the rubric outside the workspace. found is false
-// when the file is missing, escapes dir or is not a regular file. It reads
-// at most MaxDockerfileBytes+1 bytes and returns ErrTooLarge beyond that.
+// readDockerfile reads dir/rel as rubric.ReadFile does, and returns
+// ErrTooLarge beyond MaxDockerfileBytes.
 func readDockerfile(dir, rel string) (data []byte, found bool, err error) {
-	root, err := os.OpenRoot(dir)
-	if err != nil {
-		return nil, false, fmt.Errorf("open workspace %q: %w", dir, err)
-	}
-	defer root.Close()
-
-	f, err := root.Open(rel)
-	if err != nil {
-		return nil, false, nil
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil || !st.Mode().IsRegular() {
-		return nil, false, nil
-	}
-	data, err = io.ReadAll(io.LimitReader(f, MaxDockerfileBytes+1))
-	if err != nil {
-		return nil, false, fmt.Errorf("read %s: %w", rel, err)
-	}
-	if len(data) > MaxDockerfileBytes {
+	data, found, err = rubric.ReadFile(dir, rel, MaxDockerfileBytes)
+	if errors.Is(err, rubric.ErrFileTooLarge) {
 		return nil, true, ErrTooLarge
 	}
-	return data, true, nil
+	return data, found, err
 }
 
 // Finding is one problem that Evaluate found: a failure mode id from Modes

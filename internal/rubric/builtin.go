@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"reflect"
@@ -39,38 +38,9 @@ func validateRelPath(p string) error {
 	return nil
 }
 
-// readWorkspaceFile reads a file through os.Root, so that a symbolic link the
-// SUT planted cannot make the rubric read outside the workspace. found is
-// false when the file does not exist or escapes the workspace.
-func readWorkspaceFile(workspace, rel string) (data []byte, found bool, err error) {
-	root, err := os.OpenRoot(workspace)
-	if err != nil {
-		return nil, false, fmt.Errorf("open workspace %q: %w", workspace, err)
-	}
-	defer root.Close()
-
-	f, err := root.Open(rel)
-	if err != nil {
-		// A missing file, a link out of the workspace and a directory in the
-		// way are all the SUT's doing: the file is simply not there.
-		return nil, false, nil
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil || !st.Mode().IsRegular() {
-		return nil, false, nil
-	}
-	data, err = io.ReadAll(io.LimitReader(f, maxReadBytes+1))
-	if err != nil {
-		return nil, false, fmt.Errorf("read workspace file %q: %w", rel, err)
-	}
-	if len(data) > maxReadBytes {
-		return nil, true, errTooLarge
-	}
-	return data, true, nil
+func readWorkspaceFile(workspace, rel string) ([]byte, bool, error) {
+	return ReadFile(workspace, rel, maxReadBytes)
 }
-
-var errTooLarge = errors.New("file larger than 16 MiB")
 
 // fileExists: {path}
 type fileExists struct {
@@ -127,7 +97,7 @@ func newFileEquals(params json.RawMessage) (Check, error) {
 
 func (c *fileEquals) Run(ctx context.Context, env *Env) (Result, error) {
 	data, found, err := readWorkspaceFile(env.Workspace, c.Path)
-	if errors.Is(err, errTooLarge) {
+	if errors.Is(err, ErrFileTooLarge) {
 		return failDetail("%s is larger than 16 MiB", c.Path), nil
 	}
 	if err != nil {
@@ -200,7 +170,7 @@ func newFileMatches(params json.RawMessage) (Check, error) {
 
 func (c *fileMatches) Run(ctx context.Context, env *Env) (Result, error) {
 	data, found, err := readWorkspaceFile(env.Workspace, c.Path)
-	if errors.Is(err, errTooLarge) {
+	if errors.Is(err, ErrFileTooLarge) {
 		return failDetail("%s is larger than 16 MiB", c.Path), nil
 	}
 	if err != nil {
@@ -245,7 +215,7 @@ func newJSONValue(params json.RawMessage) (Check, error) {
 
 func (c *jsonValue) Run(ctx context.Context, env *Env) (Result, error) {
 	data, found, err := readWorkspaceFile(env.Workspace, c.Path)
-	if errors.Is(err, errTooLarge) {
+	if errors.Is(err, ErrFileTooLarge) {
 		return failDetail("%s is larger than 16 MiB", c.Path), nil
 	}
 	if err != nil {

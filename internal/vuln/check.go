@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"go/parser"
 	"go/token"
-	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -394,35 +393,10 @@ func workspaceImports(workspace, dir string) ([]string, error) {
 	return imports, nil
 }
 
-// readRootFile reads rel inside dir through os.Root, so that a symbolic
-// link cannot lead outside dir. found is false when the file is missing,
-// escapes dir or is not a regular file. A file larger than limit is an
-// error.
-func readRootFile(dir, rel string, limit int64) (data []byte, found bool, err error) {
-	root, err := os.OpenRoot(dir)
-	if err != nil {
-		return nil, false, fmt.Errorf("open %q: %w", dir, err)
-	}
-	defer root.Close()
-	return readFromRoot(root, rel, limit)
+func readRootFile(dir, rel string, limit int64) ([]byte, bool, error) {
+	return rubric.ReadFile(dir, rel, limit)
 }
 
-func readFromRoot(root *os.Root, rel string, limit int64) (data []byte, found bool, err error) {
-	f, err := root.Open(rel)
-	if err != nil {
-		return nil, false, nil
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil || !st.Mode().IsRegular() {
-		return nil, false, nil
-	}
-	data, err = io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, true, fmt.Errorf("read %q: %w", rel, err)
-	}
-	if int64(len(data)) > limit {
-		return nil, true, fmt.Errorf("%q is larger than %d bytes", rel, limit)
-	}
-	return data, true, nil
+func readFromRoot(root *os.Root, rel string, limit int64) ([]byte, bool, error) {
+	return rubric.ReadRootFile(root, rel, limit)
 }
