@@ -71,8 +71,8 @@ type Case struct {
 	ID           string
 	Dir          string // absolute path of cases/<id>
 	Task         string
-	Metadata     map[string]any  // public: the SUT sees it
-	Expectations json.RawMessage // private: only the rubric sees it; "null" when absent
+	Metadata     map[string]any  // public: the SUT receives it
+	Expectations json.RawMessage // private: only the rubric reads it; "null" when absent
 	Cluster      string
 }
 

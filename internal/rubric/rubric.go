@@ -20,7 +20,7 @@ import (
 	"time"
 )
 
-// Severity says what a failure mode means beyond the score.
+// Severity is the weight of a failure mode beyond the score.
 type Severity string
 
 // The severities. A block-severity failure mode fails the promotion gate
@@ -58,8 +58,8 @@ func ValidateFailureModeID(id string) error {
 	return nil
 }
 
-// Env is what a check may read and run. The workspace is read only after
-// every process the SUT started has ended.
+// Env holds the paths, expectations and executor a check may use. The
+// workspace is read only after every process the SUT started has ended.
 type Env struct {
 	// Workspace is the finished workspace the SUT left behind.
 	Workspace string
@@ -72,7 +72,7 @@ type Env struct {
 	// task class ships (an external rubric program, say).
 	TaskDir string
 	// Expectations is the case's expectations member as JSON ("null" when
-	// absent). Only the rubric sees it.
+	// absent). Only the rubric reads it.
 	Expectations json.RawMessage
 	// Exec runs commands under the same isolation class as the SUT.
 	Exec Executor
@@ -93,8 +93,8 @@ type ExecRequest struct {
 	Timeout time.Duration // 0 means the Executor's default
 }
 
-// ExecResult is what an Executor observed. Output is stdout and stderr,
-// capped.
+// ExecResult is an Executor's observation of one command. Output is stdout
+// and stderr, capped.
 type ExecResult struct {
 	ExitCode int // -1 when killed by a signal or timed out
 	TimedOut bool

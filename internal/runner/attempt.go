@@ -79,7 +79,7 @@ func (a *attemptRunner) once(ctx context.Context, c *bench.Case, epoch, try int)
 		return unscored("create scratch directory: %v", err)
 	}
 	// The attempt's processes are gone when once returns, so nothing writes
-	// to dir any more; removing it in the background lets the next attempt
+	// to dir any more. Removing it in the background lets the next attempt
 	// start sooner.
 	defer a.removeLater(dir)
 	if err := sut.CopyTree(c.Workspace(), ws); err != nil {

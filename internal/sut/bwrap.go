@@ -237,8 +237,8 @@ func (b *Bwrap) Command(req Request) (*exec.Cmd, error) {
 	}
 	args = append(args, b.remountArgs()...)
 	// bwrap reports {"exit-code": N} on this pipe only when the sandbox was
-	// set up and its program ran, which tells a failed setup apart from a
-	// SUT that failed.
+	// set up and its program ran, so a failed setup can be told apart from
+	// a SUT that failed.
 	args = append(args, "--json-status-fd", "3")
 	args = append(args, "--chdir", dir, "--")
 	args = append(args, argv...)
