@@ -223,8 +223,9 @@ func startChild(setsid bool) error {
 
 // writeSibling runs in both cases at once (-j 2). The attacker finds the
 // victim's workspace copy from its own task file, whose path is
-// <run scratch>/<case>/<epoch>-<try>/task.json, and plants a wrong answer;
-// the victim answers and waits up to poll for the change.
+// <run scratch>/<case>.<epoch>.<try>/task.json, and plants a wrong answer
+// once the victim has written its own. The victim answers and waits up to
+// poll for the change.
 func writeSibling(ctx context.Context, task sut.Task, stdout, stderr io.Writer) error {
 	if task.CaseID != attackerCase {
 		if err := answer(); err != nil {
@@ -242,9 +243,13 @@ func writeSibling(ctx context.Context, task sut.Task, stdout, stderr io.Writer) 
 	pattern := filepath.Join(runScratch, victimCase+".*", "workspace", "answer.txt")
 	var err error = fmt.Errorf("no file matches %s", pattern)
 	for deadline := time.Now().Add(poll); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		// Overwrite the victim's answer only once it is there, or the
+		// victim would write its own over the attack.
 		if matches, _ := filepath.Glob(pattern); len(matches) > 0 {
-			err = os.WriteFile(matches[0], []byte("no\n"), 0o644)
-			break
+			if data, _ := os.ReadFile(matches[0]); string(data) == "yes\n" {
+				err = os.WriteFile(matches[0], []byte("no\n"), 0o644)
+				break
+			}
 		}
 	}
 	logAttack(stdout, "write "+pattern, err)
