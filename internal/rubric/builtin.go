@@ -38,8 +38,30 @@ func validateRelPath(p string) error {
 	return nil
 }
 
-func readWorkspaceFile(workspace, rel string) ([]byte, bool, error) {
-	return ReadFile(workspace, rel, maxReadBytes)
+// readCheckedFile reads the workspace file a check inspects. A file that is
+// missing or too large is the SUT's doing: it returns the failed result to
+// report, and an error only when the harness could not read.
+func readCheckedFile(env *Env, rel string) ([]byte, *Result, error) {
+	data, found, err := ReadFile(env.Workspace, rel, maxReadBytes)
+	if errors.Is(err, ErrFileTooLarge) {
+		r := failDetail("%s is larger than 16 MiB", rel)
+		return nil, &r, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if !found {
+		r := failDetail("%s does not exist", rel)
+		return nil, &r, nil
+	}
+	return data, nil, nil
+}
+
+func deref(r *Result) Result {
+	if r == nil {
+		return Result{}
+	}
+	return *r
 }
 
 // fileExists: {path}
@@ -96,15 +118,9 @@ func newFileEquals(params json.RawMessage) (Check, error) {
 }
 
 func (c *fileEquals) Run(ctx context.Context, env *Env) (Result, error) {
-	data, found, err := readWorkspaceFile(env.Workspace, c.Path)
-	if errors.Is(err, ErrFileTooLarge) {
-		return failDetail("%s is larger than 16 MiB", c.Path), nil
-	}
-	if err != nil {
-		return Result{}, err
-	}
-	if !found {
-		return failDetail("%s does not exist", c.Path), nil
+	data, failed, err := readCheckedFile(env, c.Path)
+	if failed != nil || err != nil {
+		return deref(failed), err
 	}
 	want, err := c.expected(env)
 	if err != nil {
@@ -169,15 +185,9 @@ func newFileMatches(params json.RawMessage) (Check, error) {
 }
 
 func (c *fileMatches) Run(ctx context.Context, env *Env) (Result, error) {
-	data, found, err := readWorkspaceFile(env.Workspace, c.Path)
-	if errors.Is(err, ErrFileTooLarge) {
-		return failDetail("%s is larger than 16 MiB", c.Path), nil
-	}
-	if err != nil {
-		return Result{}, err
-	}
-	if !found {
-		return failDetail("%s does not exist", c.Path), nil
+	data, failed, err := readCheckedFile(env, c.Path)
+	if failed != nil || err != nil {
+		return deref(failed), err
 	}
 	if !c.re.Match(data) {
 		return failDetail("%s does not match %q", c.Path, c.Pattern), nil
@@ -214,15 +224,9 @@ func newJSONValue(params json.RawMessage) (Check, error) {
 }
 
 func (c *jsonValue) Run(ctx context.Context, env *Env) (Result, error) {
-	data, found, err := readWorkspaceFile(env.Workspace, c.Path)
-	if errors.Is(err, ErrFileTooLarge) {
-		return failDetail("%s is larger than 16 MiB", c.Path), nil
-	}
-	if err != nil {
-		return Result{}, err
-	}
-	if !found {
-		return failDetail("%s does not exist", c.Path), nil
+	data, failed, err := readCheckedFile(env, c.Path)
+	if failed != nil || err != nil {
+		return deref(failed), err
 	}
 	var doc any
 	if err := json.Unmarshal(data, &doc); err != nil {
