@@ -130,7 +130,7 @@ type Attempt struct {
 	DurationMS   int64         `json:"duration_ms"`
 	Checks       []Check       `json:"checks"`
 	FailureModes []FailureMode `json:"failure_modes"`
-	// Error says why an attempt is unscored; empty when scored.
+	// Error is the reason an attempt is unscored; empty when scored.
 	Error string `json:"error,omitempty"`
 }
 

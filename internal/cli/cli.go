@@ -24,7 +24,7 @@ import (
 type Streams struct {
 	In       io.Reader
 	Out, Err io.Writer
-	// ErrIsTerminal says whether Err is a terminal, which turns on the
+	// ErrIsTerminal reports whether Err is a terminal, which turns on the
 	// progress bar.
 	ErrIsTerminal bool
 }
@@ -39,7 +39,7 @@ func Builtins() []sut.Builtin {
 }
 
 // Registry returns the rubric registry with every check kind codegenie
-// knows.
+// provides.
 func Registry() *rubric.Registry {
 	reg := rubric.NewRegistry()
 	vuln.Register(reg)

@@ -52,7 +52,7 @@ func newExternal(params json.RawMessage) (Check, error) {
 	return &c, nil
 }
 
-// Verdict is what an external rubric prints.
+// Verdict is the JSON object an external rubric prints.
 type Verdict struct {
 	Passed       bool          `json:"passed"`
 	Score        *float64      `json:"score"`

@@ -31,7 +31,7 @@ type CheckSpec struct {
 	ID     string         `yaml:"id" json:"id"`
 	Kind   string         `yaml:"kind" json:"kind"`
 	Params map[string]any `yaml:"params" json:"params,omitempty"`
-	// Required says whether the check counts for binary scoring; default true.
+	// Required reports whether the check counts for binary scoring; default true.
 	Required *bool `yaml:"required" json:"required,omitempty"`
 	// Weight is the check's weight for weighted scoring; default 1.
 	Weight *float64 `yaml:"weight" json:"weight,omitempty"`

@@ -57,9 +57,9 @@ func ReadTask() (Task, error) {
 // to the workspace. A task class names it with argv ["builtin:NAME"].
 type Builtin struct {
 	Name string
-	// Version identifies the builtin's behaviour. It stands in for the
-	// program's bytes in sut_digest, so that the digest does not change with
-	// every build of codegenie; bump it whenever the behaviour changes.
+	// Version identifies the builtin's behaviour. It replaces the program's
+	// bytes in sut_digest, so that the digest does not change with every
+	// build of codegenie. Bump it whenever the behaviour changes.
 	Version string
 	Run     func(ctx context.Context, task Task, stdout, stderr io.Writer) error
 }

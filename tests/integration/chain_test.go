@@ -159,7 +159,7 @@ func TestTamperingIsReported(t *testing.T) {
 		tamper   func(t *testing.T, state string)
 		wantFile string
 		wantKind string
-		// wantValues asks that the problem carries expected and found values.
+		// wantValues requires the problem to carry expected and found values.
 		wantValues bool
 	}{
 		{name: "mean_score flipped", wantFile: "00000002.json", wantKind: "content_hash", wantValues: true,
