@@ -1,7 +1,7 @@
 // Package stubsut is the deterministic SUT of the stub task class, which the
-// tests and the golden snapshots run. It does what each case's metadata
-// "action" tells it, so the stub bench gets a fixed mix of passes and
-// failures without any randomness.
+// tests and the golden snapshots run. It follows the "action" in each case's
+// metadata, so the stub bench gets a fixed mix of passes and failures
+// without any randomness.
 package stubsut
 
 import (
